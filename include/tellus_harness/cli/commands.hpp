@@ -1,0 +1,15 @@
+#pragma once
+// The subcommands of the tellus-harness executable. Each takes the arguments after its name.
+#include <string>
+#include <vector>
+
+namespace tellus_harness {
+
+using Arguments = std::vector<std::string>;
+
+int main_dispatch(int argc, char** argv);
+
+int run_command(int argc, char** argv, const Arguments& args);  // run: needs MPI (argc/argv for MPI_Init)
+int report_command(const Arguments& args);                      // report --from DIR
+
+}  // namespace tellus_harness

@@ -1,0 +1,25 @@
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tellus_harness {
+
+// One test of a suite, fully resolved (defaults applied), as every rank sees it.
+struct TestSpec {
+  std::string suite;       // the suite's name
+  std::string suite_file;  // the suite file's path as given on the command line
+  int line = 0;            // line of the test entry in suite_file
+  std::string name;        // unique within the suite
+  std::string nodeid;      // "<suite_file>::<name>"
+  std::string kind;        // workload kind: command, archive_roundtrip, ...
+  std::vector<std::string> markers;
+  double timeout_s = 30;            // before the profile's multiplier
+  double expected_duration_s = 0;   // scheduling hint; 0 when unknown
+  std::map<std::string, std::string> env;
+  std::string backend;          // storage backend type the test needs; empty for none
+  std::string params_json;      // the kind's own parameters, as JSON text
+  std::string workspace_name;   // directory name under <output-dir>/work/, unique in the run
+};
+
+}  // namespace tellus_harness

@@ -1,0 +1,62 @@
+#pragma once
+// Typed, line-aware access to one YAML mapping. Every error names the file and the line,
+// and an unknown key names the nearest known one ("timout" -> "timeout").
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "tellus_harness/config/user_error.hpp"
+
+namespace tellus_harness {
+
+// Loads a YAML file; a parse error or an unreadable file becomes a UserError with the line.
+YAML::Node load_yaml_file(const std::string& path);
+
+// 1-based line of a node (0 when unknown).
+int yaml_line(const YAML::Node& node);
+
+// The known word closest to `word` by edit distance, or "" when none is close.
+std::string nearest_word(std::string_view word, const std::vector<std::string>& known);
+
+class YamlMap {
+ public:
+  // `what` names the mapping in messages ("test 'cli_help'", "profile").
+  YamlMap(const YAML::Node& node, std::string file, std::string what);
+
+  // Rejects keys not in `allowed`, suggesting the nearest allowed one.
+  void allow_only(const std::vector<std::string>& allowed) const;
+  bool has(const std::string& key) const;
+  int line() const { return yaml_line(node_); }
+  int line_of(const std::string& key) const;
+  const YAML::Node& node() const { return node_; }
+  YAML::Node get(const std::string& key) const { return node_[key]; }
+  const std::string& file() const { return file_; }
+  const std::string& what() const { return what_; }
+
+  std::string string(const std::string& key) const;
+  std::optional<std::string> optional_string(const std::string& key) const;
+  double number(const std::string& key) const;
+  double positive_number(const std::string& key) const;
+  std::int64_t integer(const std::string& key) const;
+  std::int64_t non_negative_integer(const std::string& key) const;
+  bool boolean(const std::string& key) const;
+  std::vector<std::string> string_list(const std::string& key) const;
+  std::map<std::string, std::string> string_map(const std::string& key) const;
+  YamlMap map(const std::string& key, const std::string& what) const;
+
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+
+ private:
+  YAML::Node required(const std::string& key) const;
+  YAML::Node node_;
+  std::string file_;
+  std::string what_;
+};
+
+}  // namespace tellus_harness

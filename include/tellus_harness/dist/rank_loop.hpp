@@ -1,0 +1,17 @@
+#pragma once
+#include <vector>
+
+#include "tellus_harness/config/test_spec.hpp"
+#include "tellus_harness/dist/work_channel.hpp"
+#include "tellus_harness/exec/executor.hpp"
+#include "tellus_harness/report/journal.hpp"
+
+namespace tellus_harness {
+
+// One rank's loop: take tests while slots are free, wait for them, journal and report each
+// result as it finishes, and serve the other ranks. On an interrupt it stops taking work and
+// ends its running tests. Returns the results of the tests this rank ran.
+std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal,
+                                      const std::vector<TestSpec>& specs, int rank);
+
+}  // namespace tellus_harness

@@ -1,0 +1,36 @@
+#pragma once
+// What `tellus-harness run` was asked to do, and the plan rank 0 makes of it.
+#include <string>
+#include <vector>
+
+#include "tellus_harness/config/profile.hpp"
+#include "tellus_harness/config/selection.hpp"
+#include "tellus_harness/report/run_plan.hpp"
+
+namespace tellus_harness {
+
+struct RunRequest {
+  std::vector<std::string> paths{"tests/integration"};
+  ProfileRequest profile;
+  SelectionOptions selection;
+  double default_timeout_s = 30;
+  int maxfail = 0;  // 0: no limit
+  bool collect_only = false;
+  std::string output_dir;  // empty: tellus-results/<UTC timestamp>
+  std::string json_report_file;
+  std::string junitxml;
+  bool keep_workspaces = false;
+  std::string schedule = "lpt";
+  double kill_grace_s = 5;
+  std::string progress = "auto";  // auto | lines | none
+  std::vector<std::string> command_line;
+};
+
+// Resolves the profile, loads and selects the tests. With `create_output` it also creates
+// the output directory and writes run.json. Throws UserError for anything the user can fix.
+RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output);
+
+// `--collect-only`: the selected tests, one node id a line, and a count.
+void print_collection(const RunPlan& plan);
+
+}  // namespace tellus_harness

@@ -1,0 +1,40 @@
+#pragma once
+// How a rank gets tests to run and says what became of them. Rank 0's channel owns the
+// WorkPool and answers the others; the other ranks' channels ask rank 0 by message.
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "tellus_harness/config/test_spec.hpp"
+#include "tellus_harness/dist/work_pool.hpp"
+#include "tellus_harness/exec/test_result.hpp"
+#include "tellus_harness/report/progress.hpp"
+
+namespace tellus_harness {
+
+class WorkChannel {
+ public:
+  virtual ~WorkChannel() = default;
+  // Tests this rank may start now, at most `free_slots` (empty while an answer is pending).
+  virtual std::vector<int> take(int free_slots) = 0;
+  // True once this rank will be given no more tests.
+  virtual bool drained() const = 0;
+  virtual void report(const TestResult& result) = 0;
+  // Serves the other ranks; true once nothing more is owed to or expected from them.
+  virtual bool serve() = 0;
+  // No further tests for this rank (rank 0: for any rank), e.g. after an interrupt.
+  virtual void stop() = 0;
+  // Called once when the rank's loop ends.
+  virtual void leave() = 0;
+  // How long the rank may wait for its children before serving messages again.
+  virtual std::chrono::microseconds poll_interval() const = 0;
+};
+
+// Rank 0. `ranks` is the communicator size; with 1 rank no message is ever exchanged.
+std::unique_ptr<WorkChannel> make_coordinator_channel(WorkPool& pool, ProgressDisplay& progress,
+                                                      const std::vector<TestSpec>& specs, int ranks);
+// Ranks 1..N-1. `first_batch` are the tests the rank starts from its scattered group
+// without asking (rank 0 counted them as claimed with WorkPool::claim_own).
+std::unique_ptr<WorkChannel> make_worker_channel(std::vector<int> first_batch);
+
+}  // namespace tellus_harness

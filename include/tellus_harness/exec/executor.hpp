@@ -1,0 +1,68 @@
+#pragma once
+// Runs up to `max_concurrent` tests at once on one rank, each in its own child process and
+// workspace, and enforces the timeout (× multiplier, SIGTERM then SIGKILL after a grace
+// period), the memory limit (resident memory of the test's process group) and the disk limit
+// (its workspace). Plain C++: no MPI, so unit tests drive it directly.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tellus_harness/config/profile.hpp"
+#include "tellus_harness/config/test_spec.hpp"
+#include "tellus_harness/exec/test_result.hpp"
+
+namespace tellus_harness {
+
+struct ExecutionPolicy {
+  std::string output_dir;
+  std::string profile_name;
+  double timeout_multiplier = 1.0;
+  int max_concurrent = 1;
+  double kill_grace_s = 5.0;
+  ResourceLimits limits;
+  std::size_t capture_bytes = 64 * 1024;  // per stream
+  bool keep_workspaces = false;
+  int rank = 0;
+  std::string host;
+  std::string self_exe;
+  double memory_sample_interval_s = 0.05;
+  double disk_check_interval_s = 1.0;
+};
+
+class Executor {
+ public:
+  explicit Executor(ExecutionPolicy policy);
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  int free_slots() const;
+  bool idle() const;
+  int running() const;
+
+  // Starts a test. Setup failures (workspace, fork) come back from the next wait() as errors.
+  void start(int index, const TestSpec& spec);
+  // Waits up to `max_wait` for output, exits and deadlines; returns the tests that finished.
+  std::vector<TestResult> wait(std::chrono::microseconds max_wait);
+  // Ends every running test (SIGTERM, then SIGKILL after the grace period); they finish
+  // with outcome error and `reason`. Keep calling wait() until idle().
+  void stop_all(const std::string& reason);
+
+  struct Running;
+
+ private:
+  void finish(Running& r, int status, std::vector<TestResult>& done);
+  void enforce_limits(std::vector<TestResult>& done);
+  ExecutionPolicy policy_;
+  std::vector<std::unique_ptr<Running>> running_;
+  std::vector<TestResult> early_;  // setup failures, returned by the next wait()
+  std::chrono::steady_clock::time_point next_memory_sample_;
+};
+
+// The host name of this machine (for reports).
+std::string this_host_name();
+// Absolute path of the running executable.
+std::string this_executable();
+
+}  // namespace tellus_harness

@@ -1,0 +1,33 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace tellus_harness {
+
+enum class Outcome { kPassed, kFailed, kSkipped, kError };
+
+std::string_view outcome_name(Outcome o);        // "passed", "failed", "skipped", "error"
+Outcome parse_outcome(std::string_view name);     // inverse; throws std::invalid_argument
+
+// What one test did: produced by the executor on the rank that ran it, journaled there,
+// gathered to rank 0 and written into the reports.
+struct TestResult {
+  int index = -1;  // position in the run's collected tests
+  std::string nodeid;
+  Outcome outcome = Outcome::kError;
+  std::string phase = "call";  // the phase that decided the outcome: setup, call or teardown
+  std::string longrepr;        // why it failed, errored or was skipped
+  std::string stdout_text;
+  std::string stderr_text;
+  double setup_s = 0, call_s = 0, teardown_s = 0;
+  double start_unix = 0, stop_unix = 0;
+  int rank = -1;
+  std::string host;
+  int exit_status = -1;  // -1 when it did not exit normally
+  int signal = 0;        // signal that ended it, 0 if none
+  double peak_memory_mb = 0;
+  std::string workspace;      // kept workspace path, empty once removed
+  std::string metrics_json = "{}";  // {"metric": value} reported by the test
+};
+
+}  // namespace tellus_harness

@@ -1,0 +1,34 @@
+#pragma once
+// What a run set out to do, written by rank 0 before any test starts (<output-dir>/run.json):
+// the resolved profile, the collected tests and where the reports go. With the journals it
+// is all `report --from` needs after a run was killed.
+#include <string>
+#include <vector>
+
+#include "tellus_harness/config/profile.hpp"
+#include "tellus_harness/config/selection.hpp"
+
+namespace tellus_harness {
+
+struct RunPlan {
+  double created_unix = 0;
+  std::string root;  // working directory of the run
+  std::string output_dir;
+  std::string json_report_path;
+  std::string junit_path;
+  std::vector<std::string> command_line;
+  Profile profile;
+  int ranks = 1;
+  std::string schedule;
+  int maxfail = 0;
+  std::vector<CollectedTest> tests;
+  std::size_t deselected = 0;
+};
+
+void write_run_plan(const RunPlan& plan);  // atomically, to <output_dir>/run.json
+std::string encode_run_plan(const RunPlan& plan);  // JSON text
+RunPlan decode_run_plan(const std::string& text);  // throws nlohmann::json::exception
+RunPlan read_run_plan(const std::string& output_dir);  // UserError when missing or unreadable
+std::string run_plan_path(const std::string& output_dir);
+
+}  // namespace tellus_harness

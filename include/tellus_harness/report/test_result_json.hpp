@@ -1,0 +1,16 @@
+#pragma once
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "tellus_harness/exec/test_result.hpp"
+
+namespace tellus_harness {
+
+void to_json(nlohmann::json& j, const TestResult& r);
+void from_json(const nlohmann::json& j, TestResult& r);
+
+// Serialises JSON that may hold captured test output (any bytes): invalid UTF-8 is replaced.
+std::string dump_json(const nlohmann::json& j, int indent = -1);
+
+}  // namespace tellus_harness

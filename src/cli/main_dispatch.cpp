@@ -1,0 +1,52 @@
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+#include "tellus_harness/cli/commands.hpp"
+#include "tellus_harness/config/user_error.hpp"
+
+namespace tellus_harness {
+
+namespace {
+void print_usage(std::FILE* out) {
+  std::fprintf(out,
+               "usage: tellus-harness COMMAND [options]\n\n"
+               "Commands:\n"
+               "  run [PATH...]      run integration suites over the MPI ranks (mpirun/srun for more than one)\n"
+               "  report --from DIR  rebuild a run's reports from its journals\n\n"
+               "  tellus-harness COMMAND --help   options of a command\n"
+               "  tellus-harness --version\n");
+}
+}  // namespace
+
+int main_dispatch(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage(stderr);
+    return kExitUsageOrInterrupted;
+  }
+  const std::string command = argv[1];
+  const Arguments args(argv + 2, argv + argc);
+  if (command == "--help" || command == "-h" || command == "help") {
+    print_usage(stdout);
+    return kExitAllPassed;
+  }
+  if (command == "--version") {
+    std::printf("tellus-harness %s\n", TELLUS_HARNESS_VERSION);
+    return kExitAllPassed;
+  }
+  if (command == "run") return run_command(argc, argv, args);
+  try {
+    if (command == "report") return report_command(args);
+  } catch (const UserError& e) {
+    std::fprintf(stderr, "tellus-harness: error: %s\n", e.what());
+    return kExitUsageOrInterrupted;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tellus-harness: internal error: %s\n", e.what());
+    return kExitInternalError;
+  }
+  std::fprintf(stderr, "tellus-harness: error: unknown command '%s'\n\n", command.c_str());
+  print_usage(stderr);
+  return kExitUsageOrInterrupted;
+}
+
+}  // namespace tellus_harness

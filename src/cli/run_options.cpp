@@ -1,0 +1,62 @@
+#include "tellus_harness/cli/run_options.hpp"
+
+#include <iostream>
+
+#include "tellus_harness/cli/option_parsing.hpp"
+#include "tellus_harness/config/user_error.hpp"
+
+namespace tellus_harness {
+
+namespace {
+po::options_description run_options_description(RunRequest& r, std::vector<std::string>& profile_dirs) {
+  po::options_description d("tellus-harness run [PATH...] [options]\n\n"
+                            "Runs the suites in PATH (suite files or directories; default tests/integration),\n"
+                            "split over the MPI ranks (use mpirun/srun for more than one).\n\nOptions");
+  d.add_options()
+      ("help,h", "show this help")
+      ("env-config", po::value<std::string>(), "profile NAME or PATH (else TELLUS_TEST_CONFIG, else local)")
+      ("profiles-dir", po::value(&profile_dirs)->composing(), "directory holding NAME.yaml profiles (repeatable)")
+      ("timeout-multiplier", po::value<double>(), "override the profile's multiplier (else TELLUS_TIMEOUT_MULTIPLIER)")
+      ("max-concurrent", po::value<int>(), "tests one rank runs at once (else TELLUS_CONCURRENT_LIMIT)")
+      ("timeout", po::value(&r.default_timeout_s)->default_value(30), "seconds for tests that set none, before the multiplier")
+      (",m", po::value(&r.selection.marker_expression), "only tests whose markers match EXPR (and/or/not)")
+      (",k", po::value(&r.selection.keyword_expression), "only tests whose node id matches EXPR (substrings)")
+      ("maxfail", po::value(&r.maxfail)->default_value(0), "stop starting tests after N failures (0: never)")
+      ("exitfirst,x", "same as --maxfail 1")
+      ("collect-only", "list the selected tests and exit")
+      ("output-dir", po::value(&r.output_dir), "where reports, journals and workspaces go (default tellus-results/<time>)")
+      ("json-report-file", po::value(&r.json_report_file), "JSON report path (default <output-dir>/report.json)")
+      ("junitxml", po::value(&r.junitxml), "JUnit XML path (default <output-dir>/report.xml)")
+      ("keep-workspaces", "keep the workspaces of passed tests too")
+      ("schedule", po::value(&r.schedule)->default_value("lpt"), "lpt (longest first, with work stealing) or round-robin")
+      ("kill-grace", po::value(&r.kill_grace_s)->default_value(5), "seconds between SIGTERM and SIGKILL at a timeout")
+      ("progress", po::value(&r.progress)->default_value("auto"), "auto, lines or none (rank 0, on stderr)")
+      ("paths", po::value(&r.paths)->composing(), "suite files or directories");
+  return d;
+}
+}  // namespace
+
+std::optional<RunRequest> parse_run_options(const Arguments& args, bool print_help) {
+  RunRequest request;
+  std::vector<std::string> profile_dirs;
+  const auto description = run_options_description(request, profile_dirs);
+  const auto vm = parse_command_options("run", args, description, "paths");
+  if (vm.count("help")) {
+    if (print_help) std::cout << description << "\n";
+    return std::nullopt;
+  }
+  if (vm.count("paths") == 0) request.paths = {"tests/integration"};
+  if (vm.count("env-config")) request.profile.env_config = vm["env-config"].as<std::string>();
+  if (vm.count("timeout-multiplier")) request.profile.timeout_multiplier = vm["timeout-multiplier"].as<double>();
+  if (vm.count("max-concurrent")) request.profile.max_concurrent = vm["max-concurrent"].as<int>();
+  request.profile.profile_dirs = profile_dirs;
+  if (vm.count("exitfirst")) request.maxfail = 1;
+  request.collect_only = vm.count("collect-only") > 0;
+  request.keep_workspaces = vm.count("keep-workspaces") > 0;
+  if (request.progress != "auto" && request.progress != "lines" && request.progress != "none")
+    throw UserError("--progress must be auto, lines or none, got '" + request.progress + "'");
+  request.command_line = args;
+  return request;
+}
+
+}  // namespace tellus_harness

@@ -1,0 +1,154 @@
+#include "tellus_harness/config/suite.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "tellus_harness/config/profile.hpp"
+#include "tellus_harness/config/yaml_map.hpp"
+#include "tellus_harness/workloads/workload.hpp"
+
+namespace fs = std::filesystem;
+
+namespace tellus_harness {
+
+std::vector<std::string> expand_suite_paths(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        const auto ext = it->path().extension();
+        if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) found.push_back(it->path().string());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::exists(path, ec)) {
+      files.push_back(path);
+    } else {
+      throw UserError(path, 0, "no such suite file or directory");
+    }
+  }
+  return files;
+}
+
+namespace {
+
+const std::vector<std::string> kCommonTestKeys{"name", "kind", "markers", "timeout", "expected_duration", "env", "backend"};
+
+struct SuiteDefaults {
+  std::optional<double> timeout_s;
+  std::vector<std::string> markers;
+  std::map<std::string, std::string> env;
+  std::optional<double> expected_duration_s;
+  std::string backend;
+};
+
+void check_backend(const YamlMap& map) {
+  const std::string backend = map.string("backend");
+  const auto& known = known_backend_types();
+  if (std::find(known.begin(), known.end(), backend) != known.end()) return;
+  std::string message = "unknown backend '" + backend + "'";
+  if (auto near = nearest_word(backend, known); !near.empty()) message += "; did you mean '" + near + "'?";
+  throw UserError(map.file(), map.line_of("backend"), message + " (known: file, ssh, s3, tape)");
+}
+
+SuiteDefaults read_defaults(const YamlMap& suite) {
+  SuiteDefaults d;
+  if (!suite.has("defaults")) return d;
+  const YamlMap map = suite.map("defaults", "defaults");
+  map.allow_only({"timeout", "markers", "env", "expected_duration", "backend"});
+  if (map.has("timeout")) d.timeout_s = map.positive_number("timeout");
+  if (map.has("markers")) d.markers = map.string_list("markers");
+  if (map.has("env")) d.env = map.string_map("env");
+  if (map.has("expected_duration")) d.expected_duration_s = map.positive_number("expected_duration");
+  if (map.has("backend")) {
+    check_backend(map);
+    d.backend = map.string("backend");
+  }
+  return d;
+}
+
+TestSpec read_test(const YAML::Node& node, const std::string& file, const std::string& suite_name,
+                   const SuiteDefaults& defaults, double default_timeout_s) {
+  static const std::regex kValidName("[A-Za-z0-9_.-]+");
+  if (!node.IsMap()) throw UserError(file, yaml_line(node), "each entry of 'tests' must be a mapping");
+  const YamlMap probe(node, file, "test");
+  const std::string name = probe.string("name");
+  if (!std::regex_match(name, kValidName))
+    probe.fail("name", "'" + name + "' may only contain letters, digits, '_', '.' and '-'");
+  const YamlMap map(node, file, "test '" + name + "'");
+
+  TestSpec t;
+  t.suite = suite_name;
+  t.suite_file = file;
+  t.line = map.line();
+  t.name = name;
+  t.nodeid = file + "::" + name;
+  t.kind = map.has("kind") ? map.string("kind") : "command";
+  const Workload* workload = find_workload(t.kind);
+  if (!workload) {
+    const auto kinds = workload_kinds();
+    std::string message = "unknown kind '" + t.kind + "'";
+    if (auto near = nearest_word(t.kind, kinds); !near.empty()) message += "; did you mean '" + near + "'?";
+    message += " (known:";
+    for (const auto& k : kinds) message += " " + k;
+    throw UserError(file, map.line_of("kind"), message + ")");
+  }
+  auto allowed = kCommonTestKeys;
+  for (const auto& k : workload->parameter_keys()) allowed.push_back(k);
+  map.allow_only(allowed);
+
+  t.markers = defaults.markers;
+  if (map.has("markers"))
+    for (const auto& m : map.string_list("markers"))
+      if (std::find(t.markers.begin(), t.markers.end(), m) == t.markers.end()) t.markers.push_back(m);
+  t.timeout_s = map.has("timeout") ? map.positive_number("timeout") : defaults.timeout_s.value_or(default_timeout_s);
+  if (map.has("expected_duration")) t.expected_duration_s = map.positive_number("expected_duration");
+  else t.expected_duration_s = defaults.expected_duration_s.value_or(0);
+  t.env = defaults.env;
+  if (map.has("env"))
+    for (const auto& [k, v] : map.string_map("env")) t.env[k] = v;
+  t.backend = defaults.backend;
+  if (map.has("backend")) {
+    check_backend(map);
+    t.backend = map.string("backend");
+  }
+  t.params_json = workload->parse_parameters(map);
+  return t;
+}
+
+}  // namespace
+
+std::vector<TestSpec> load_suites(const std::vector<std::string>& paths, double default_timeout_s) {
+  std::vector<TestSpec> tests;
+  for (const auto& file : expand_suite_paths(paths)) {
+    const YamlMap suite(load_yaml_file(file), file, "suite");
+    suite.allow_only({"suite", "defaults", "tests"});
+    const std::string suite_name = suite.has("suite") ? suite.string("suite") : fs::path(file).stem().string();
+    const SuiteDefaults defaults = read_defaults(suite);
+    if (!suite.has("tests")) throw UserError(file, suite.line(), "suite has no 'tests' list");
+    const YAML::Node list = suite.get("tests");
+    if (!list.IsSequence()) suite.fail("tests", "must be a list of tests");
+    std::map<std::string, int> seen;
+    for (const auto& node : list) {
+      TestSpec t = read_test(node, file, suite_name, defaults, default_timeout_s);
+      if (auto it = seen.find(t.name); it != seen.end())
+        throw UserError(file, t.line, "duplicate test name '" + t.name + "' (first defined on line " + std::to_string(it->second) + ")");
+      seen[t.name] = t.line;
+      tests.push_back(std::move(t));
+    }
+  }
+  // Workspace directories are named after the test; a name used by several suites gets a suffix.
+  std::map<std::string, int> uses;
+  for (auto& t : tests) {
+    const int n = uses[t.name]++;
+    t.workspace_name = n == 0 ? t.name : t.name + "-" + std::to_string(n + 1);
+  }
+  return tests;
+}
+
+}  // namespace tellus_harness

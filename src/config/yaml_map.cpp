@@ -1,0 +1,169 @@
+#include "tellus_harness/config/yaml_map.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace tellus_harness {
+
+YAML::Node load_yaml_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw UserError(path, 0, "no such file");
+  try {
+    return YAML::LoadFile(path);
+  } catch (const YAML::ParserException& e) {
+    throw UserError(path, e.mark.line + 1, "malformed YAML: " + e.msg);
+  } catch (const YAML::BadFile&) {
+    throw UserError(path, 0, "cannot read the file");
+  }
+}
+
+int yaml_line(const YAML::Node& node) {
+  if (!node.IsDefined()) return 0;
+  const auto mark = node.Mark();
+  return mark.line < 0 ? 0 : mark.line + 1;
+}
+
+namespace {
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+std::string nearest_word(std::string_view word, const std::vector<std::string>& known) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& candidate : known) {
+    const std::size_t d = edit_distance(word, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+YamlMap::YamlMap(const YAML::Node& node, std::string file, std::string what)
+    : node_(node), file_(std::move(file)), what_(std::move(what)) {
+  if (!node_.IsMap()) throw UserError(file_, yaml_line(node_), what_ + " must be a mapping (key: value)");
+}
+
+void YamlMap::allow_only(const std::vector<std::string>& allowed) const {
+  for (const auto& entry : node_) {
+    const std::string key = entry.first.as<std::string>();
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string message = "unknown key '" + key + "' in " + what_;
+    const std::string near = nearest_word(key, allowed);
+    if (!near.empty()) message += "; did you mean '" + near + "'?";
+    else {
+      message += "; known keys:";
+      for (const auto& k : allowed) message += " " + k;
+    }
+    throw UserError(file_, yaml_line(entry.first), message);
+  }
+}
+
+bool YamlMap::has(const std::string& key) const { return node_[key].IsDefined() && !node_[key].IsNull(); }
+
+int YamlMap::line_of(const std::string& key) const {
+  const int l = yaml_line(node_[key]);
+  return l > 0 ? l : line();
+}
+
+void YamlMap::fail(const std::string& key, const std::string& message) const {
+  throw UserError(file_, line_of(key), what_ + ": '" + key + "' " + message);
+}
+
+YAML::Node YamlMap::required(const std::string& key) const {
+  if (!has(key)) throw UserError(file_, line(), what_ + ": missing required key '" + key + "'");
+  return node_[key];
+}
+
+std::string YamlMap::string(const std::string& key) const {
+  const YAML::Node n = required(key);
+  if (!n.IsScalar()) fail(key, "must be a string");
+  return n.as<std::string>();
+}
+
+std::optional<std::string> YamlMap::optional_string(const std::string& key) const {
+  if (!has(key)) return std::nullopt;
+  return string(key);
+}
+
+double YamlMap::number(const std::string& key) const {
+  const YAML::Node n = required(key);
+  try {
+    if (n.IsScalar()) return n.as<double>();
+  } catch (const YAML::Exception&) {
+  }
+  fail(key, "must be a number, got '" + (n.IsScalar() ? n.Scalar() : std::string("a collection")) + "'");
+}
+
+double YamlMap::positive_number(const std::string& key) const {
+  const double v = number(key);
+  if (!(v > 0)) fail(key, "must be greater than zero, got " + node_[key].Scalar());
+  return v;
+}
+
+std::int64_t YamlMap::integer(const std::string& key) const {
+  const YAML::Node n = required(key);
+  try {
+    if (n.IsScalar()) return n.as<std::int64_t>();
+  } catch (const YAML::Exception&) {
+  }
+  fail(key, "must be an integer, got '" + (n.IsScalar() ? n.Scalar() : std::string("a collection")) + "'");
+}
+
+std::int64_t YamlMap::non_negative_integer(const std::string& key) const {
+  const std::int64_t v = integer(key);
+  if (v < 0) fail(key, "must not be negative, got " + std::to_string(v));
+  return v;
+}
+
+bool YamlMap::boolean(const std::string& key) const {
+  const YAML::Node n = required(key);
+  try {
+    if (n.IsScalar()) return n.as<bool>();
+  } catch (const YAML::Exception&) {
+  }
+  fail(key, "must be true or false");
+}
+
+std::vector<std::string> YamlMap::string_list(const std::string& key) const {
+  const YAML::Node n = required(key);
+  if (!n.IsSequence()) fail(key, "must be a list, e.g. [a, b]");
+  std::vector<std::string> out;
+  for (const auto& item : n) {
+    if (!item.IsScalar()) throw UserError(file_, yaml_line(item), what_ + ": items of '" + key + "' must be strings");
+    out.push_back(item.as<std::string>());
+  }
+  return out;
+}
+
+std::map<std::string, std::string> YamlMap::string_map(const std::string& key) const {
+  const YAML::Node n = required(key);
+  if (!n.IsMap()) fail(key, "must be a mapping of names to strings");
+  std::map<std::string, std::string> out;
+  for (const auto& entry : n) {
+    if (!entry.second.IsScalar())
+      throw UserError(file_, yaml_line(entry.second), what_ + ": values of '" + key + "' must be strings");
+    out[entry.first.as<std::string>()] = entry.second.as<std::string>();
+  }
+  return out;
+}
+
+YamlMap YamlMap::map(const std::string& key, const std::string& what) const {
+  return YamlMap(required(key), file_, what);
+}
+
+}  // namespace tellus_harness

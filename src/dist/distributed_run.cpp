@@ -1,0 +1,152 @@
+#include "tellus_harness/dist/distributed_run.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/dist/partition.hpp"
+#include "tellus_harness/dist/rank_loop.hpp"
+#include "tellus_harness/exec/interrupt.hpp"
+#include "tellus_harness/report/publish.hpp"
+#include "tellus_harness/report/test_result_json.hpp"
+
+namespace tellus_harness {
+
+namespace {
+
+constexpr int kProceed = -1;
+
+// Rank 0: groups of test indices, one per rank, over the tests that are not skipped.
+std::vector<std::vector<int>> partition_plan(const RunPlan& plan, int ranks, std::vector<double>& durations) {
+  std::vector<int> runnable;
+  std::vector<double> expected;
+  for (std::size_t i = 0; i < plan.tests.size(); ++i) {
+    if (!plan.tests[i].skip_reason.empty()) continue;
+    runnable.push_back(static_cast<int>(i));
+    expected.push_back(plan.tests[i].spec.expected_duration_s);
+  }
+  expected = fill_unknown_durations(expected);
+  durations.assign(plan.tests.size(), 0.0);
+  for (std::size_t k = 0; k < runnable.size(); ++k) durations[runnable[k]] = expected[k];
+  auto groups = parse_schedule(plan.schedule) == Schedule::kRoundRobin
+                    ? partition_round_robin(runnable.size(), ranks)
+                    : partition_longest_first(expected, ranks);
+  for (auto& g : groups)
+    for (int& k : g) k = runnable[k];  // positions among runnable tests -> test indices
+  return groups;
+}
+
+ExecutionPolicy policy_for(const RunPlan& plan, const RunRequest& request, int rank) {
+  ExecutionPolicy p;
+  p.output_dir = plan.output_dir;
+  p.profile_name = plan.profile.name;
+  p.timeout_multiplier = plan.profile.timeout_multiplier;
+  p.max_concurrent = plan.profile.max_concurrent_operations;
+  p.kill_grace_s = request.kill_grace_s;
+  p.limits = plan.profile.resource_limits;
+  p.keep_workspaces = request.keep_workspaces;
+  p.rank = rank;
+  return p;
+}
+
+std::string maxfail_reason(const RunPlan& plan) {
+  return "maxfail: the run stopped after " + std::to_string(plan.maxfail) + " failure" +
+         (plan.maxfail == 1 ? "" : "s");
+}
+
+}  // namespace
+
+int run_distributed(const MpiSession& mpi, const RunRequest& request) {
+  install_interrupt_handlers();
+  const auto started = std::chrono::steady_clock::now();
+  const bool root = mpi.rank() == 0;
+
+  RunPlan plan;
+  int status = kProceed;
+  if (root) {
+    try {
+      plan = build_run_plan(request, mpi.size(), !request.collect_only);
+      if (request.collect_only) {
+        print_collection(plan);
+        status = plan.tests.empty() ? kExitNoTestsCollected : kExitAllPassed;
+      }
+    } catch (const UserError& e) {
+      std::fprintf(stderr, "tellus-harness: error: %s\n", e.what());
+      status = kExitUsageOrInterrupted;
+    }
+  }
+  status = mpi.broadcast(status);
+  if (status != kProceed) return status;
+  if (!root) plan = decode_run_plan(mpi.broadcast(std::string()));
+  else mpi.broadcast(encode_run_plan(plan));
+
+  std::vector<TestSpec> specs;
+  for (const auto& t : plan.tests) specs.push_back(t.spec);
+  const int batch = plan.profile.max_concurrent_operations;
+
+  std::vector<double> durations;
+  std::vector<std::vector<int>> groups;
+  if (root) groups = partition_plan(plan, mpi.size(), durations);
+  const std::vector<int> my_group = mpi.scatter_groups(groups);
+
+  Executor executor(policy_for(plan, request, mpi.rank()));
+  Journal journal(plan.output_dir, mpi.rank());
+  std::vector<TestResult> mine;
+  std::unique_ptr<WorkPool> pool;
+  std::unique_ptr<ProgressDisplay> progress;
+  if (root) {
+    int runnable = 0;
+    for (const auto& g : groups) runnable += static_cast<int>(g.size());
+    const bool show = request.progress != "none";
+    const bool terminal = request.progress == "auto" && isatty(STDERR_FILENO);
+    progress = std::make_unique<ProgressDisplay>(runnable, show, terminal);
+    pool = std::make_unique<WorkPool>(groups, durations, parse_schedule(plan.schedule) == Schedule::kLongestFirst,
+                                      plan.maxfail);
+    // The other ranks start their first batch straight from their scattered group.
+    for (int r = 1; r < mpi.size(); ++r) progress->started(static_cast<int>(pool->claim_own(r, batch).size()));
+    auto channel = make_coordinator_channel(*pool, *progress, specs, mpi.size());
+    mine = run_rank_loop(executor, *channel, journal, specs, 0);
+  } else {
+    const std::vector<int> first(my_group.begin(), my_group.begin() + std::min<std::size_t>(batch, my_group.size()));
+    auto channel = make_worker_channel(first);
+    mine = run_rank_loop(executor, *channel, journal, specs, mpi.rank());
+  }
+
+  mpi.sleeping_barrier();
+  nlohmann::json payload = {{"interrupted", interrupted()}, {"results", mine}};
+  const auto texts = mpi.gather_texts(dump_json(payload));
+
+  int code = kExitInternalError;
+  if (root) {
+    progress->close();
+    RunOutcome outcome;
+    std::vector<TestResult> finished;
+    for (const auto& text : texts) {
+      const auto j = nlohmann::json::parse(text);
+      outcome.interrupted = outcome.interrupted || j.at("interrupted").get<bool>();
+      for (const auto& r : j.at("results")) finished.push_back(r.get<TestResult>());
+    }
+    if (pool->stopped_by_maxfail()) {
+      for (int index : pool->unclaimed()) {
+        TestResult r;
+        r.index = index;
+        r.nodeid = specs[index].nodeid;
+        r.outcome = Outcome::kSkipped;
+        r.phase = "setup";
+        r.longrepr = maxfail_reason(plan);
+        journal.append(r);
+        finished.push_back(std::move(r));
+      }
+    }
+    outcome.results = complete_results(plan, finished, "run interrupted: the test never finished");
+    outcome.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    outcome.plan = std::move(plan);
+    code = publish_run(outcome);
+  }
+  return mpi.broadcast(code);
+}
+
+}  // namespace tellus_harness

@@ -1,0 +1,55 @@
+#include "tellus_harness/dist/rank_loop.hpp"
+
+#include <signal.h>
+#include <string.h>
+
+#include "tellus_harness/exec/interrupt.hpp"
+
+namespace tellus_harness {
+
+namespace {
+std::string interrupt_reason() {
+  const char* name = sigabbrev_np(interrupt_signal());
+  return std::string("run interrupted (SIG") + (name ? name : "?") + ")";
+}
+}  // namespace
+
+std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal,
+                                      const std::vector<TestSpec>& specs, int rank) {
+  std::vector<TestResult> mine;
+  auto record = [&](TestResult r) {
+    journal.append(r);
+    channel.report(r);
+    mine.push_back(std::move(r));
+  };
+  bool stopping = false;
+  for (;;) {
+    if (interrupted() && !stopping) {
+      stopping = true;
+      channel.stop();
+      executor.stop_all(interrupt_reason());
+    }
+    if (stopping) {
+      // A grant that was already on its way is answered with errors, so every claim ends.
+      for (int index : channel.take(0)) {
+        TestResult r;
+        r.index = index;
+        r.nodeid = specs[index].nodeid;
+        r.outcome = Outcome::kError;
+        r.phase = "setup";
+        r.longrepr = interrupt_reason();
+        r.rank = rank;
+        record(std::move(r));
+      }
+    } else if (!channel.drained() && executor.free_slots() > 0) {
+      for (int index : channel.take(executor.free_slots())) executor.start(index, specs[index]);
+    }
+    for (auto& r : executor.wait(channel.poll_interval())) record(std::move(r));
+    const bool others_done = channel.serve();
+    if (channel.drained() && executor.idle() && others_done) break;
+  }
+  channel.leave();
+  return mine;
+}
+
+}  // namespace tellus_harness

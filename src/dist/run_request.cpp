@@ -1,0 +1,81 @@
+#include "tellus_harness/dist/run_request.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+
+#include "tellus_harness/config/suite.hpp"
+#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/dist/partition.hpp"
+
+namespace fs = std::filesystem;
+
+namespace tellus_harness {
+
+namespace {
+
+// tellus-results/<UTC timestamp>, with -2, -3, ... when runs start in the same second.
+std::string create_output_dir(const std::string& requested) {
+  std::error_code ec;
+  if (!requested.empty()) {
+    fs::create_directories(requested, ec);
+    if (ec) throw UserError("cannot create output directory '" + requested + "': " + ec.message());
+    return requested;
+  }
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&now));
+  fs::create_directories("tellus-results", ec);
+  if (ec) throw UserError("cannot create output directory 'tellus-results': " + ec.message());
+  for (int n = 1;; ++n) {
+    const std::string dir = "tellus-results/" + std::string(stamp) + (n == 1 ? "" : "-" + std::to_string(n));
+    if (mkdir(dir.c_str(), 0755) == 0) return dir;
+    if (errno != EEXIST) throw UserError("cannot create output directory '" + dir + "': " + std::strerror(errno));
+  }
+}
+
+}  // namespace
+
+RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output) {
+  parse_schedule(request.schedule);  // validates
+  if (!(request.default_timeout_s > 0)) throw UserError("--timeout must be greater than zero");
+  if (request.maxfail < 0) throw UserError("--maxfail must not be negative");
+  if (!(request.kill_grace_s >= 0)) throw UserError("--kill-grace must not be negative");
+  RunPlan plan;
+  plan.profile = resolve_profile(request.profile, process_environment());
+  Selection selection = select_tests(load_suites(request.paths, request.default_timeout_s), request.selection, plan.profile);
+  plan.tests = std::move(selection.tests);
+  plan.deselected = selection.deselected;
+  plan.created_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  plan.root = fs::current_path().string();
+  plan.command_line = request.command_line;
+  plan.ranks = ranks;
+  plan.schedule = request.schedule;
+  plan.maxfail = request.maxfail;
+  if (create_output) {
+    plan.output_dir = create_output_dir(request.output_dir);
+    plan.json_report_path = request.json_report_file.empty() ? plan.output_dir + "/report.json" : request.json_report_file;
+    plan.junit_path = request.junitxml.empty() ? plan.output_dir + "/report.xml" : request.junitxml;
+    write_run_plan(plan);
+  }
+  return plan;
+}
+
+void print_collection(const RunPlan& plan) {
+  for (const auto& t : plan.tests) {
+    std::printf("%s", t.spec.nodeid.c_str());
+    if (!t.skip_reason.empty()) std::printf("  [skip: %s]", t.skip_reason.c_str());
+    std::printf("\n");
+  }
+  std::printf("\n%zu tests collected", plan.tests.size());
+  if (plan.deselected > 0) std::printf(" (%zu deselected)", plan.deselected);
+  std::printf(", profile %s\n", plan.profile.name.c_str());
+}
+
+}  // namespace tellus_harness

@@ -1,0 +1,351 @@
+#include "tellus_harness/exec/executor.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "tellus_harness/exec/child_process.hpp"
+#include "tellus_harness/exec/interrupt.hpp"
+#include "tellus_harness/exec/output_capture.hpp"
+#include "tellus_harness/exec/process_memory.hpp"
+#include "tellus_harness/exec/workspace.hpp"
+#include "tellus_harness/workloads/workload.hpp"
+
+extern char** environ;
+
+namespace tellus_harness {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string format_seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", std::round(s * 1000) / 1000);
+  return buf;
+}
+
+std::string signal_description(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return std::string("signal ") + (abbrev ? std::string("SIG") + abbrev : std::to_string(sig)) + " (" +
+         std::to_string(sig) + ")";
+}
+
+std::string mib(std::int64_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MiB"; }
+
+}  // namespace
+
+// Why the harness itself stopped a test, which decides its message.
+enum class StopReason { kNone, kTimeout, kMemory, kDisk, kStopped };
+
+struct Executor::Running {
+  int index;
+  TestSpec spec;
+  std::string workspace;
+  std::unique_ptr<ChildProcess> child;
+  OutputCapture out, err;
+  Clock::time_point started;
+  double start_unix;
+  double setup_s;
+  Clock::time_point deadline;
+  StopReason stop = StopReason::kNone;
+  std::string stop_message;
+  Clock::time_point kill_at = Clock::time_point::max();  // SIGKILL after the grace period
+  std::int64_t peak_rss = 0;
+  Clock::time_point next_disk_check;
+
+  Running(std::size_t capture) : out(capture), err(capture) {}
+};
+
+Executor::Executor(ExecutionPolicy policy) : policy_(std::move(policy)) {
+  if (policy_.host.empty()) policy_.host = this_host_name();
+  if (policy_.self_exe.empty()) policy_.self_exe = this_executable();
+}
+
+Executor::~Executor() {
+  for (auto& r : running_) unregister_process_group(r->child->pid());
+}
+
+int Executor::free_slots() const { return policy_.max_concurrent - running(); }
+bool Executor::idle() const { return running_.empty() && early_.empty(); }
+int Executor::running() const { return static_cast<int>(running_.size()); }
+
+void Executor::start(int index, const TestSpec& spec) {
+  const auto t0 = Clock::now();
+  const double start_unix = unix_now();
+  auto fail_setup = [&](const std::string& why) {
+    TestResult r;
+    r.index = index;
+    r.nodeid = spec.nodeid;
+    r.outcome = Outcome::kError;
+    r.phase = "setup";
+    r.longrepr = why;
+    r.start_unix = start_unix;
+    r.stop_unix = unix_now();
+    r.setup_s = r.stop_unix - start_unix;
+    r.rank = policy_.rank;
+    r.host = policy_.host;
+    early_.push_back(std::move(r));
+  };
+  auto run = std::make_unique<Running>(policy_.capture_bytes);
+  run->index = index;
+  run->spec = spec;
+  try {
+    run->workspace = create_workspace(policy_.output_dir, spec.workspace_name);
+  } catch (const std::exception& e) {
+    return fail_setup(e.what());
+  }
+  const Workload* workload = find_workload(spec.kind);
+  if (!workload) return fail_setup("unknown workload kind '" + spec.kind + "'");
+
+  ChildLaunch launch;
+  launch.argv = workload->child_argv(spec, policy_.self_exe);
+  launch.cwd = run->workspace;
+  for (char** e = environ; *e; ++e) launch.env.emplace_back(*e);
+  for (const auto& [k, v] : spec.env) launch.env.push_back(k + "=" + v);
+  const std::string ws = run->workspace;
+  for (const auto& kv : {"TELLUS_TEST_WORKSPACE=" + ws, "TELLUS_CACHE_DIR=" + ws + "/cache",
+                         "TELLUS_CONFIG_DIR=" + ws + "/config", "TELLUS_METRICS_FILE=" + ws + "/.tellus-metrics.json",
+                         "TELLUS_TEST_NAME=" + spec.name, "TELLUS_TEST_NODEID=" + spec.nodeid,
+                         "TELLUS_HARNESS_RANK=" + std::to_string(policy_.rank)})
+    launch.env.push_back(kv);
+  try {
+    run->child = std::make_unique<ChildProcess>(launch);
+  } catch (const std::exception& e) {
+    return fail_setup(std::string("cannot start the test: ") + e.what());
+  }
+  register_process_group(run->child->pid());
+  run->started = Clock::now();
+  run->start_unix = start_unix;
+  run->setup_s = seconds_between(t0, run->started);
+  const double limit_s = spec.timeout_s * policy_.timeout_multiplier;
+  run->deadline = run->started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limit_s));
+  run->next_disk_check = run->started + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(policy_.disk_check_interval_s));
+  if (running_.empty()) next_memory_sample_ = run->started;
+  running_.push_back(std::move(run));
+}
+
+namespace {
+void drain(int fd, OutputCapture& capture, bool& open) {
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      capture.append(std::string_view(buf, static_cast<std::size_t>(n)));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0 || (n < 0 && errno != EAGAIN)) open = false;
+    return;
+  }
+}
+
+void drain_stdout(ChildProcess& c, OutputCapture& capture) {
+  bool open = true;
+  if (c.stdout_fd() >= 0) drain(c.stdout_fd(), capture, open);
+  if (!open) c.close_stdout();
+}
+
+void drain_stderr(ChildProcess& c, OutputCapture& capture) {
+  bool open = true;
+  if (c.stderr_fd() >= 0) drain(c.stderr_fd(), capture, open);
+  if (!open) c.close_stderr();
+}
+}  // namespace
+
+std::vector<TestResult> Executor::wait(std::chrono::microseconds max_wait) {
+  std::vector<TestResult> done;
+  done.swap(early_);
+  if (!done.empty()) max_wait = std::chrono::microseconds(0);
+
+  auto now = Clock::now();
+  auto wake = now + max_wait;
+  for (const auto& r : running_) {
+    wake = std::min(wake, r->stop == StopReason::kNone ? r->deadline : r->kill_at);
+    if (policy_.limits.disk_mb > 0) wake = std::min(wake, r->next_disk_check);
+  }
+  if (policy_.limits.memory_mb > 0 && !running_.empty()) wake = std::min(wake, next_memory_sample_);
+
+  std::vector<pollfd> fds;
+  for (const auto& r : running_) {
+    fds.push_back({r->child->pidfd(), POLLIN, 0});
+    if (r->child->stdout_fd() >= 0) fds.push_back({r->child->stdout_fd(), POLLIN, 0});
+    if (r->child->stderr_fd() >= 0) fds.push_back({r->child->stderr_fd(), POLLIN, 0});
+  }
+  const auto wait_ns = std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(wake - now).count());
+  timespec ts{static_cast<time_t>(wait_ns / 1000000000), static_cast<long>(wait_ns % 1000000000)};
+  if (!fds.empty() || wait_ns > 0) ppoll(fds.data(), fds.size(), &ts, nullptr);
+
+  for (std::size_t i = 0; i < running_.size();) {
+    Running& r = *running_[i];
+    drain_stdout(*r.child, r.out);
+    drain_stderr(*r.child, r.err);
+    if (auto status = r.child->try_reap()) {
+      finish(r, *status, done);
+      running_.erase(running_.begin() + static_cast<long>(i));
+      continue;
+    }
+    ++i;
+  }
+  enforce_limits(done);
+  return done;
+}
+
+void Executor::enforce_limits(std::vector<TestResult>&) {
+  const auto now = Clock::now();
+  const bool sample_memory = policy_.limits.memory_mb > 0 && !running_.empty() && now >= next_memory_sample_;
+  std::unordered_map<pid_t, std::int64_t> rss;
+  if (sample_memory) {
+    rss = resident_bytes_by_process_group();
+    next_memory_sample_ = now + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(policy_.memory_sample_interval_s));
+  }
+  for (auto& rp : running_) {
+    Running& r = *rp;
+    if (sample_memory) {
+      const auto it = rss.find(r.child->pid());
+      if (it != rss.end()) r.peak_rss = std::max(r.peak_rss, it->second);
+      const std::int64_t limit = policy_.limits.memory_mb << 20;
+      if (r.stop == StopReason::kNone && it != rss.end() && it->second > limit) {
+        r.stop = StopReason::kMemory;
+        r.stop_message = "exceeded the memory limit: " + mib(it->second) + " resident > memory_mb " +
+                         std::to_string(policy_.limits.memory_mb) + " (profile " + policy_.profile_name +
+                         "); the test was killed";
+        r.child->signal_group(SIGKILL);
+      }
+    }
+    if (policy_.limits.disk_mb > 0 && now >= r.next_disk_check && r.stop == StopReason::kNone) {
+      r.next_disk_check = now + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(policy_.disk_check_interval_s));
+      const std::int64_t used = disk_usage_bytes(r.workspace);
+      if (used > (policy_.limits.disk_mb << 20)) {
+        r.stop = StopReason::kDisk;
+        r.stop_message = "workspace exceeded the disk limit: " + mib(used) + " > disk_mb " +
+                         std::to_string(policy_.limits.disk_mb) + " (profile " + policy_.profile_name +
+                         "); the test was killed";
+        r.child->signal_group(SIGKILL);
+      }
+    }
+    if (r.stop == StopReason::kNone && now >= r.deadline) {
+      const double limit = r.spec.timeout_s * policy_.timeout_multiplier;
+      r.stop = StopReason::kTimeout;
+      r.stop_message = "timed out: timeout " + format_seconds(r.spec.timeout_s) + " s × multiplier " +
+                       format_seconds(policy_.timeout_multiplier) + " = " + format_seconds(limit) +
+                       " s effective limit; sent SIGTERM";
+      r.child->signal_group(SIGTERM);
+      r.kill_at = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(policy_.kill_grace_s));
+    } else if (r.stop != StopReason::kNone && now >= r.kill_at) {
+      r.child->signal_group(SIGKILL);
+      r.stop_message += ", then SIGKILL after a " + format_seconds(policy_.kill_grace_s) + " s grace period";
+      r.kill_at = Clock::time_point::max();
+    }
+  }
+}
+
+void Executor::stop_all(const std::string& reason) {
+  const auto now = Clock::now();
+  for (auto& r : running_) {
+    if (r->stop != StopReason::kNone) continue;
+    r->stop = StopReason::kStopped;
+    r->stop_message = reason;
+    r->child->signal_group(SIGTERM);
+    r->kill_at = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(policy_.kill_grace_s));
+  }
+}
+
+void Executor::finish(Running& r, int status, std::vector<TestResult>& done) {
+  const auto ended = Clock::now();
+  // Whatever the test left behind in its group goes too; then collect the last output.
+  r.child->signal_group(SIGKILL);
+  unregister_process_group(r.child->pid());
+  drain_stdout(*r.child, r.out);
+  drain_stderr(*r.child, r.err);
+
+  TestResult res;
+  res.index = r.index;
+  res.nodeid = r.spec.nodeid;
+  res.rank = policy_.rank;
+  res.host = policy_.host;
+  res.start_unix = r.start_unix;
+  res.setup_s = r.setup_s;
+  res.call_s = seconds_between(r.started, ended);
+  res.stdout_text = r.out.text();
+  res.stderr_text = r.err.text();
+  res.peak_memory_mb = static_cast<double>(r.peak_rss) / (1 << 20);
+  if (WIFEXITED(status)) res.exit_status = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) res.signal = WTERMSIG(status);
+
+  if (r.stop == StopReason::kStopped) {
+    res.outcome = Outcome::kError;
+    res.longrepr = r.stop_message;
+  } else if (r.stop != StopReason::kNone) {
+    res.outcome = Outcome::kFailed;
+    res.longrepr = r.stop_message;
+  } else if (!r.child->exec_error().empty()) {
+    res.outcome = Outcome::kFailed;
+    res.longrepr = r.child->exec_error();
+  } else if (WIFSIGNALED(status)) {
+    res.outcome = Outcome::kFailed;
+    res.longrepr = "killed by " + signal_description(WTERMSIG(status));
+  } else if (res.exit_status != 0) {
+    res.outcome = Outcome::kFailed;
+    res.longrepr = "exited with status " + std::to_string(res.exit_status);
+  } else {
+    res.outcome = Outcome::kPassed;
+  }
+  if (res.outcome == Outcome::kPassed && policy_.limits.disk_mb > 0) {
+    const std::int64_t used = disk_usage_bytes(r.workspace);
+    if (used > (policy_.limits.disk_mb << 20)) {
+      res.outcome = Outcome::kFailed;
+      res.longrepr = "workspace exceeded the disk limit: " + mib(used) + " > disk_mb " +
+                     std::to_string(policy_.limits.disk_mb) + " (profile " + policy_.profile_name + ")";
+    }
+  }
+  if (std::ifstream metrics(r.workspace + "/.tellus-metrics.json"); metrics) {
+    std::ostringstream text;
+    text << metrics.rdbuf();
+    res.metrics_json = text.str();
+  }
+  // Teardown: passed tests leave nothing behind unless asked to.
+  const auto teardown_start = Clock::now();
+  res.workspace = r.workspace;
+  if (res.outcome == Outcome::kPassed && !policy_.keep_workspaces) {
+    const std::string problem = remove_workspace(r.workspace);
+    if (!problem.empty()) res.stderr_text += "\n[tellus-harness] " + problem;
+    else res.workspace.clear();
+  }
+  res.teardown_s = seconds_between(teardown_start, Clock::now());
+  res.stop_unix = unix_now();
+  done.push_back(std::move(res));
+}
+
+std::string this_host_name() {
+  char name[256] = {};
+  gethostname(name, sizeof name - 1);
+  return name;
+}
+
+std::string this_executable() {
+  char path[4096];
+  const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  return n > 0 ? std::string(path, static_cast<std::size_t>(n)) : std::string("tellus-harness");
+}
+
+}  // namespace tellus_harness

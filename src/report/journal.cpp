@@ -1,0 +1,68 @@
+#include "tellus_harness/report/journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "tellus_harness/report/test_result_json.hpp"
+
+namespace fs = std::filesystem;
+
+namespace tellus_harness {
+
+Journal::Journal(const std::string& output_dir, int rank) {
+  const fs::path dir = fs::path(output_dir) / "journal";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  path_ = (dir / ("rank-" + std::to_string(rank) + ".jsonl")).string();
+  fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw std::runtime_error("cannot open journal " + path_ + ": " + std::strerror(errno));
+}
+
+Journal::~Journal() {
+  if (fd_ >= 0) close(fd_);
+}
+
+void Journal::append(const TestResult& result) {
+  const std::string line = dump_json(nlohmann::json(result)) + "\n";
+  std::size_t written = 0;
+  while (written < line.size()) {
+    const ssize_t n = write(fd_, line.data() + written, line.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error("cannot write journal " + path_ + ": " + std::strerror(errno));
+    written += static_cast<std::size_t>(n);
+  }
+}
+
+std::vector<TestResult> read_journals(const std::string& output_dir, std::vector<std::string>& warnings) {
+  std::vector<TestResult> results;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::path(output_dir) / "journal", ec))
+    if (e.path().extension() == ".jsonl") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      if (line.empty()) continue;
+      try {
+        results.push_back(nlohmann::json::parse(line).get<TestResult>());
+      } catch (const std::exception&) {
+        warnings.push_back(file.string() + ":" + std::to_string(number) + ": unreadable journal entry skipped");
+      }
+    }
+  }
+  return results;
+}
+
+}  // namespace tellus_harness

@@ -1,0 +1,87 @@
+#include "tellus_harness/report/json_report.hpp"
+
+#include <sys/utsname.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tellus_harness/report/atomic_file.hpp"
+#include "tellus_harness/report/profile_json.hpp"
+#include "tellus_harness/report/test_result_json.hpp"
+
+namespace tellus_harness {
+
+namespace {
+
+nlohmann::json phase(double duration, const char* outcome) { return {{"duration", duration}, {"outcome", outcome}}; }
+
+nlohmann::json pytest_test(const CollectedTest& t, const TestResult& r) {
+  nlohmann::json keywords = nlohmann::json::array({t.spec.name});
+  for (const auto& m : t.spec.markers) keywords.push_back(m);
+  keywords.push_back(t.spec.suite);
+  nlohmann::json j = {{"nodeid", t.spec.nodeid}, {"lineno", t.spec.line}, {"keywords", keywords},
+                      {"outcome", outcome_name(r.outcome)}};
+  const nlohmann::json crash = {{"path", t.spec.suite_file}, {"lineno", t.spec.line}, {"message", r.longrepr}};
+  if (r.outcome == Outcome::kSkipped) {
+    j["setup"] = phase(r.setup_s, "skipped");
+    j["setup"]["longrepr"] = "Skipped: " + r.longrepr;
+  } else if (r.phase == "setup") {
+    j["setup"] = phase(r.setup_s, "failed");
+    j["setup"]["longrepr"] = r.longrepr;
+    j["setup"]["crash"] = crash;
+  } else {
+    j["setup"] = phase(r.setup_s, "passed");
+    const bool passed = r.outcome == Outcome::kPassed;
+    j["call"] = phase(r.call_s, passed ? "passed" : "failed");
+    j["call"]["stdout"] = r.stdout_text;
+    j["call"]["stderr"] = r.stderr_text;
+    if (!passed) {
+      j["call"]["longrepr"] = r.longrepr;
+      j["call"]["crash"] = crash;
+    }
+    j["teardown"] = phase(r.teardown_s, "passed");
+  }
+  return j;
+}
+
+nlohmann::json harness_test(const TestResult& r) {
+  return {{"nodeid", r.nodeid}, {"rank", r.rank}, {"host", r.host}, {"start", r.start_unix}, {"stop", r.stop_unix},
+          {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
+          {"workspace", r.workspace}, {"metrics", nlohmann::json::parse(r.metrics_json, nullptr, false, true)}};
+}
+
+}  // namespace
+
+void write_json_report(const RunOutcome& outcome, int exit_code, const std::string& path) {
+  const RunPlan& plan = outcome.plan;
+  const Summary s = summarize(outcome.results);
+  utsname u{};
+  uname(&u);
+  nlohmann::json tests = nlohmann::json::array();
+  nlohmann::json harness_tests = nlohmann::json::array();
+  for (std::size_t i = 0; i < plan.tests.size(); ++i) {
+    tests.push_back(pytest_test(plan.tests[i], outcome.results[i]));
+    harness_tests.push_back(harness_test(outcome.results[i]));
+    if (harness_tests.back()["metrics"].is_discarded()) harness_tests.back()["metrics"] = nlohmann::json::object();
+  }
+  nlohmann::json ranks = nlohmann::json::array();
+  for (const auto& r : rank_summaries(outcome.results))
+    ranks.push_back({{"rank", r.rank}, {"host", r.host}, {"tests", r.tests}, {"busy_s", r.busy_s}});
+  const nlohmann::json report = {
+      {"created", plan.created_unix},
+      {"duration", outcome.duration_s},
+      {"exitcode", exit_code},
+      {"root", plan.root},
+      {"environment", {{"tellus-harness", TELLUS_HARNESS_VERSION}, {"Platform", std::string(u.sysname) + "-" + u.release + "-" + u.machine},
+                       {"profile", plan.profile.name}}},
+      {"summary", {{"passed", s.passed}, {"failed", s.failed}, {"skipped", s.skipped}, {"error", s.error},
+                   {"total", s.total()}, {"collected", plan.tests.size()}, {"deselected", plan.deselected}}},
+      {"tests", tests},
+      {"warnings", outcome.warnings},
+      {"harness", {{"version", TELLUS_HARNESS_VERSION}, {"command_line", plan.command_line}, {"profile", plan.profile},
+                   {"output_dir", plan.output_dir}, {"schedule", plan.schedule}, {"maxfail", plan.maxfail},
+                   {"ranks_requested", plan.ranks}, {"ranks", ranks}, {"interrupted", outcome.interrupted},
+                   {"tests", harness_tests}}}};
+  write_file_atomically(path, dump_json(report, 2) + "\n");
+}
+
+}  // namespace tellus_harness

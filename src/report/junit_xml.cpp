@@ -1,0 +1,108 @@
+#include "tellus_harness/report/junit_xml.hpp"
+
+#include <ctime>
+#include <map>
+#include <sstream>
+
+#include "tellus_harness/report/atomic_file.hpp"
+
+namespace tellus_harness {
+
+namespace {
+// Length of a valid UTF-8 sequence at s[i], or 0.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return 0;
+  return n;
+}
+}  // namespace
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_length(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    if (n == 1) {
+      const char c = text[i];
+      switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default:
+          if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
+      }
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+void write_junit_xml(const RunOutcome& outcome, const std::string& path) {
+  const RunPlan& plan = outcome.plan;
+  std::map<std::string, std::vector<std::size_t>> by_suite;  // suite name -> test indices
+  for (std::size_t i = 0; i < plan.tests.size(); ++i) by_suite[plan.tests[i].spec.suite].push_back(i);
+  const Summary all = summarize(outcome.results);
+
+  char stamp[32];
+  const std::time_t created = static_cast<std::time_t>(plan.created_unix);
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", std::gmtime(&created));
+
+  std::ostringstream x;
+  x << "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+  x << "<testsuites name=\"tellus-harness\" tests=\"" << all.total() << "\" failures=\"" << all.failed
+    << "\" errors=\"" << all.error << "\" skipped=\"" << all.skipped << "\" time=\"" << outcome.duration_s << "\">\n";
+  for (const auto& [suite, indices] : by_suite) {
+    std::vector<TestResult> results;
+    double time = 0;
+    for (auto i : indices) {
+      results.push_back(outcome.results[i]);
+      time += outcome.results[i].setup_s + outcome.results[i].call_s + outcome.results[i].teardown_s;
+    }
+    const Summary s = summarize(results);
+    x << "  <testsuite name=\"" << xml_escape(suite) << "\" tests=\"" << s.total() << "\" failures=\"" << s.failed
+      << "\" errors=\"" << s.error << "\" skipped=\"" << s.skipped << "\" time=\"" << time << "\" timestamp=\""
+      << stamp << "\" hostname=\"" << xml_escape(results.empty() ? "" : results.front().host) << "\">\n";
+    x << "    <properties>\n      <property name=\"profile\" value=\"" << xml_escape(plan.profile.name) << "\"/>\n"
+      << "      <property name=\"timeout_multiplier\" value=\"" << plan.profile.timeout_multiplier << "\"/>\n"
+      << "    </properties>\n";
+    for (auto i : indices) {
+      const auto& t = plan.tests[i].spec;
+      const auto& r = outcome.results[i];
+      x << "    <testcase classname=\"" << xml_escape(suite) << "\" name=\"" << xml_escape(t.name) << "\" file=\""
+        << xml_escape(t.suite_file) << "\" line=\"" << t.line << "\" time=\"" << (r.setup_s + r.call_s + r.teardown_s)
+        << "\">\n";
+      const std::string message = xml_escape(r.longrepr);
+      switch (r.outcome) {
+        case Outcome::kFailed:
+          x << "      <failure message=\"" << message << "\" type=\"failure\">" << message << "</failure>\n";
+          break;
+        case Outcome::kError:
+          x << "      <error message=\"" << message << "\" type=\"error\">" << message << "</error>\n";
+          break;
+        case Outcome::kSkipped: x << "      <skipped message=\"" << message << "\"/>\n"; break;
+        case Outcome::kPassed: break;
+      }
+      if (!r.stdout_text.empty()) x << "      <system-out>" << xml_escape(r.stdout_text) << "</system-out>\n";
+      if (!r.stderr_text.empty()) x << "      <system-err>" << xml_escape(r.stderr_text) << "</system-err>\n";
+      x << "    </testcase>\n";
+    }
+    x << "  </testsuite>\n";
+  }
+  x << "</testsuites>\n";
+
+  write_file_atomically(path, x.str());
+}
+
+}  // namespace tellus_harness

@@ -1,0 +1,83 @@
+#include "tellus_harness/report/run_outcome.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "tellus_harness/config/user_error.hpp"
+
+namespace tellus_harness {
+
+std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<TestResult>& finished,
+                                         const std::string& missing_reason) {
+  std::vector<TestResult> results(plan.tests.size());
+  std::vector<bool> have(plan.tests.size(), false);
+  for (const auto& r : finished) {
+    if (r.index < 0 || r.index >= static_cast<int>(results.size())) continue;
+    results[r.index] = r;
+    have[r.index] = true;
+  }
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (have[i]) continue;
+    TestResult& r = results[i];
+    r.index = static_cast<int>(i);
+    r.nodeid = plan.tests[i].spec.nodeid;
+    if (!plan.tests[i].skip_reason.empty()) {
+      r.outcome = Outcome::kSkipped;
+      r.phase = "setup";
+      r.longrepr = plan.tests[i].skip_reason;
+    } else {
+      r.outcome = Outcome::kError;
+      r.phase = "setup";
+      r.longrepr = missing_reason;
+    }
+  }
+  return results;
+}
+
+Summary summarize(const std::vector<TestResult>& results) {
+  Summary s;
+  for (const auto& r : results) {
+    switch (r.outcome) {
+      case Outcome::kPassed: ++s.passed; break;
+      case Outcome::kFailed: ++s.failed; break;
+      case Outcome::kSkipped: ++s.skipped; break;
+      case Outcome::kError: ++s.error; break;
+    }
+  }
+  return s;
+}
+
+std::vector<RankSummary> rank_summaries(const std::vector<TestResult>& results) {
+  std::map<int, std::vector<std::pair<double, double>>> intervals;
+  std::map<int, RankSummary> ranks;
+  for (const auto& r : results) {
+    if (r.rank < 0) continue;
+    auto& s = ranks[r.rank];
+    s.rank = r.rank;
+    s.host = r.host;
+    ++s.tests;
+    intervals[r.rank].push_back({r.start_unix, r.stop_unix});
+  }
+  std::vector<RankSummary> out;
+  for (auto& [rank, s] : ranks) {
+    auto& iv = intervals[rank];
+    std::sort(iv.begin(), iv.end());
+    double covered_until = -1;
+    for (const auto& [a, b] : iv) {  // union of the intervals: concurrent tests count once
+      const double from = std::max(a, covered_until);
+      if (b > from) s.busy_s += b - from;
+      covered_until = std::max(covered_until, b);
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+int exit_code_for(const RunOutcome& outcome) {
+  if (outcome.interrupted) return kExitUsageOrInterrupted;
+  if (outcome.plan.tests.empty()) return kExitNoTestsCollected;
+  const Summary s = summarize(outcome.results);
+  return (s.failed + s.error) > 0 ? kExitTestsFailed : kExitAllPassed;
+}
+
+}  // namespace tellus_harness

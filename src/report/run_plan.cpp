@@ -1,0 +1,76 @@
+#include "tellus_harness/report/run_plan.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tellus_harness/config/test_spec_json.hpp"
+#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/report/atomic_file.hpp"
+#include "tellus_harness/report/profile_json.hpp"
+
+namespace fs = std::filesystem;
+
+namespace tellus_harness {
+
+std::string run_plan_path(const std::string& output_dir) { return (fs::path(output_dir) / "run.json").string(); }
+
+std::string encode_run_plan(const RunPlan& plan) {
+  nlohmann::json tests = nlohmann::json::array();
+  for (const auto& t : plan.tests) tests.push_back({{"spec", t.spec}, {"skip_reason", t.skip_reason}});
+  const nlohmann::json j = {{"created", plan.created_unix},
+                            {"root", plan.root},
+                            {"output_dir", plan.output_dir},
+                            {"json_report_path", plan.json_report_path},
+                            {"junit_path", plan.junit_path},
+                            {"command_line", plan.command_line},
+                            {"profile", plan.profile},
+                            {"ranks", plan.ranks},
+                            {"schedule", plan.schedule},
+                            {"maxfail", plan.maxfail},
+                            {"tests", tests},
+                            {"deselected", plan.deselected}};
+  return j.dump(1) + "\n";
+}
+
+void write_run_plan(const RunPlan& plan) {
+  write_file_atomically(run_plan_path(plan.output_dir), encode_run_plan(plan));
+}
+
+RunPlan read_run_plan(const std::string& output_dir) {
+  const std::string path = run_plan_path(output_dir);
+  std::ifstream in(path);
+  if (!in)
+    throw UserError(path, 0, "no run plan here: is '" + output_dir + "' the output directory of a tellus-harness run?");
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    RunPlan plan = decode_run_plan(text.str());
+    plan.output_dir = output_dir;
+    return plan;
+  } catch (const nlohmann::json::exception& e) {
+    throw UserError(path, 0, std::string("unreadable run plan: ") + e.what());
+  }
+}
+
+RunPlan decode_run_plan(const std::string& text) {
+  const auto j = nlohmann::json::parse(text);
+  RunPlan plan;
+  plan.created_unix = j.at("created").get<double>();
+  plan.root = j.at("root").get<std::string>();
+  plan.output_dir = j.at("output_dir").get<std::string>();
+  plan.json_report_path = j.at("json_report_path").get<std::string>();
+  plan.junit_path = j.at("junit_path").get<std::string>();
+  plan.command_line = j.at("command_line").get<std::vector<std::string>>();
+  plan.profile = j.at("profile").get<Profile>();
+  plan.ranks = j.at("ranks").get<int>();
+  plan.schedule = j.at("schedule").get<std::string>();
+  plan.maxfail = j.at("maxfail").get<int>();
+  for (const auto& t : j.at("tests"))
+    plan.tests.push_back({t.at("spec").get<TestSpec>(), t.at("skip_reason").get<std::string>()});
+  plan.deselected = j.at("deselected").get<std::size_t>();
+  return plan;
+}
+
+}  // namespace tellus_harness

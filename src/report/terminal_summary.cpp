@@ -1,0 +1,27 @@
+#include "tellus_harness/report/terminal_summary.hpp"
+
+#include <string>
+
+namespace tellus_harness {
+
+void print_terminal_summary(const RunOutcome& outcome, std::FILE* out) {
+  const auto& results = outcome.results;
+  bool header = false;
+  for (const auto& r : results) {
+    if (r.outcome != Outcome::kFailed && r.outcome != Outcome::kError) continue;
+    if (!header) std::fprintf(out, "\n=========================== short test summary info ===========================\n");
+    header = true;
+    const std::string why = r.longrepr.substr(0, r.longrepr.find('\n'));
+    std::fprintf(out, "%s %s - %s\n", r.outcome == Outcome::kFailed ? "FAILED" : "ERROR", r.nodeid.c_str(), why.c_str());
+  }
+  const Summary s = summarize(results);
+  std::fprintf(out, "%d passed, %d failed, %d skipped, %d error in %.2fs (profile %s, %d ranks)\n", s.passed, s.failed,
+               s.skipped, s.error, outcome.duration_s, outcome.plan.profile.name.c_str(), outcome.plan.ranks);
+  if (outcome.interrupted) std::fprintf(out, "!!! run interrupted: unfinished tests are reported as errors !!!\n");
+  for (const auto& w : outcome.warnings) std::fprintf(out, "warning: %s\n", w.c_str());
+  std::fprintf(out, "JSON report:  %s\nJUnit report: %s\n", outcome.plan.json_report_path.c_str(),
+               outcome.plan.junit_path.c_str());
+  std::fflush(out);
+}
+
+}  // namespace tellus_harness

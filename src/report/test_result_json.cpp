@@ -1,0 +1,62 @@
+#include "tellus_harness/report/test_result_json.hpp"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace tellus_harness {
+
+std::string_view outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::kPassed: return "passed";
+    case Outcome::kFailed: return "failed";
+    case Outcome::kSkipped: return "skipped";
+    case Outcome::kError: return "error";
+  }
+  return "error";
+}
+
+Outcome parse_outcome(std::string_view name) {
+  for (Outcome o : {Outcome::kPassed, Outcome::kFailed, Outcome::kSkipped, Outcome::kError})
+    if (outcome_name(o) == name) return o;
+  throw std::invalid_argument("unknown outcome '" + std::string(name) + "'");
+}
+
+std::string dump_json(const nlohmann::json& j, int indent) {
+  // Test output is arbitrary bytes; invalid UTF-8 becomes U+FFFD instead of an exception.
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void to_json(nlohmann::json& j, const TestResult& r) {
+  nlohmann::json metrics = nlohmann::json::parse(r.metrics_json, nullptr, false);
+  if (metrics.is_discarded() || !metrics.is_object()) metrics = {{"invalid_metrics_file", true}};
+  j = {{"index", r.index}, {"nodeid", r.nodeid}, {"outcome", outcome_name(r.outcome)}, {"phase", r.phase},
+       {"longrepr", r.longrepr}, {"stdout", r.stdout_text}, {"stderr", r.stderr_text},
+       {"setup_s", r.setup_s}, {"call_s", r.call_s}, {"teardown_s", r.teardown_s},
+       {"start", r.start_unix}, {"stop", r.stop_unix}, {"rank", r.rank}, {"host", r.host},
+       {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
+       {"workspace", r.workspace}, {"metrics", metrics}};
+}
+
+void from_json(const nlohmann::json& j, TestResult& r) {
+  r.index = j.at("index").get<int>();
+  r.nodeid = j.at("nodeid").get<std::string>();
+  r.outcome = parse_outcome(j.at("outcome").get<std::string>());
+  r.phase = j.value("phase", "call");
+  r.longrepr = j.value("longrepr", "");
+  r.stdout_text = j.value("stdout", "");
+  r.stderr_text = j.value("stderr", "");
+  r.setup_s = j.value("setup_s", 0.0);
+  r.call_s = j.value("call_s", 0.0);
+  r.teardown_s = j.value("teardown_s", 0.0);
+  r.start_unix = j.value("start", 0.0);
+  r.stop_unix = j.value("stop", 0.0);
+  r.rank = j.value("rank", -1);
+  r.host = j.value("host", "");
+  r.exit_status = j.value("exit_status", -1);
+  r.signal = j.value("signal", 0);
+  r.peak_memory_mb = j.value("peak_memory_mb", 0.0);
+  r.workspace = j.value("workspace", "");
+  r.metrics_json = j.contains("metrics") ? j["metrics"].dump() : "{}";
+}
+
+}  // namespace tellus_harness

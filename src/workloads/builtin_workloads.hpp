@@ -1,0 +1,11 @@
+#pragma once
+// Factories of the workload kinds built into the harness; listed once in workload_registry.cpp.
+#include <memory>
+
+#include "tellus_harness/workloads/workload.hpp"
+
+namespace tellus_harness {
+
+std::unique_ptr<Workload> make_command_workload();
+
+}  // namespace tellus_harness

@@ -1,0 +1,43 @@
+// kind: command — runs an external program: an argv list, or a string run with /bin/sh -c.
+#include <nlohmann/json.hpp>
+
+#include "tellus_harness/config/yaml_map.hpp"
+#include "workloads/builtin_workloads.hpp"
+
+namespace tellus_harness {
+
+namespace {
+
+class CommandWorkload final : public Workload {
+ public:
+  std::string kind() const override { return "command"; }
+  std::vector<std::string> parameter_keys() const override { return {"command"}; }
+
+  std::string parse_parameters(const YamlMap& test) const override {
+    const YAML::Node command = test.get("command");
+    nlohmann::json params;
+    if (!command.IsDefined() || command.IsNull())
+      throw UserError(test.file(), test.line(), test.what() + ": kind 'command' needs a 'command' (argv list or shell string)");
+    if (command.IsScalar()) {
+      if (command.Scalar().empty()) test.fail("command", "must not be empty");
+      params["shell"] = command.Scalar();
+    } else {
+      const auto argv = test.string_list("command");
+      if (argv.empty()) test.fail("command", "must not be an empty list");
+      params["argv"] = argv;
+    }
+    return params.dump();
+  }
+
+  std::vector<std::string> child_argv(const TestSpec& spec, const std::string&) const override {
+    const auto params = nlohmann::json::parse(spec.params_json);
+    if (params.contains("shell")) return {"/bin/sh", "-c", params["shell"].get<std::string>()};
+    return params["argv"].get<std::vector<std::string>>();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Workload> make_command_workload() { return std::make_unique<CommandWorkload>(); }
+
+}  // namespace tellus_harness
