@@ -4,6 +4,7 @@
 
 #include "tellus_harness/cli/commands.hpp"
 #include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/exec/orphan_guard.hpp"
 
 namespace tellus_harness {
 
@@ -35,6 +36,7 @@ int main_dispatch(int argc, char** argv) {
     return kExitAllPassed;
   }
   if (command == "run") return run_command(argc, argv, args);
+  if (command == "__orphan-guard") return run_orphan_guard();
   try {
     if (command == "report") return report_command(args);
   } catch (const UserError& e) {

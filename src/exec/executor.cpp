@@ -14,6 +14,7 @@
 
 #include "tellus_harness/exec/child_process.hpp"
 #include "tellus_harness/exec/interrupt.hpp"
+#include "tellus_harness/exec/orphan_guard.hpp"
 #include "tellus_harness/exec/output_capture.hpp"
 #include "tellus_harness/exec/process_memory.hpp"
 #include "tellus_harness/exec/workspace.hpp"
@@ -80,6 +81,7 @@ Executor::Executor(ExecutionPolicy policy) : policy_(std::move(policy)) {
 
 Executor::~Executor() {
   for (auto& r : running_) unregister_process_group(r->child->pid());
+  running_.clear();  // kills and reaps what is left before the guard goes
 }
 
 int Executor::free_slots() const { return policy_.max_concurrent - running(); }
@@ -125,12 +127,14 @@ void Executor::start(int index, const TestSpec& spec) {
                          "TELLUS_TEST_NAME=" + spec.name, "TELLUS_TEST_NODEID=" + spec.nodeid,
                          "TELLUS_HARNESS_RANK=" + std::to_string(policy_.rank)})
     launch.env.push_back(kv);
+  if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
   try {
     run->child = std::make_unique<ChildProcess>(launch);
   } catch (const std::exception& e) {
     return fail_setup(std::string("cannot start the test: ") + e.what());
   }
   register_process_group(run->child->pid());
+  guard_->watch(run->child->pid());
   run->started = Clock::now();
   run->start_unix = start_unix;
   run->setup_s = seconds_between(t0, run->started);
@@ -275,6 +279,7 @@ void Executor::finish(Running& r, int status, std::vector<TestResult>& done) {
   // Whatever the test left behind in its group goes too; then collect the last output.
   r.child->signal_group(SIGKILL);
   unregister_process_group(r.child->pid());
+  guard_->forget(r.child->pid());
   drain_stdout(*r.child, r.out);
   drain_stderr(*r.child, r.err);
 

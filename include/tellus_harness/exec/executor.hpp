@@ -58,6 +58,7 @@ class Executor {
   std::vector<std::unique_ptr<Running>> running_;
   std::vector<TestResult> early_;  // setup failures, returned by the next wait()
   std::chrono::steady_clock::time_point next_memory_sample_;
+  std::unique_ptr<class OrphanGuard> guard_;  // started with the first test
 };
 
 // The host name of this machine (for reports).

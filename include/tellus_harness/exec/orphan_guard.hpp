@@ -1,0 +1,31 @@
+#pragma once
+// Kills a rank's test process groups when the rank dies, even by SIGKILL (mpirun killing a
+// job, the OOM killer, a node's scancel). PR_SET_PDEATHSIG covers only a test's direct
+// child, not what it started; this guard covers the whole group. It is a small process of
+// its own (`tellus-harness __orphan-guard`) that reads "+pgid"/"-pgid" lines from a pipe the
+// rank holds, and kills every group still listed once the pipe closes.
+#include <sys/types.h>
+
+#include <string>
+
+namespace tellus_harness {
+
+class OrphanGuard {
+ public:
+  explicit OrphanGuard(const std::string& self_exe);
+  ~OrphanGuard();
+  OrphanGuard(const OrphanGuard&) = delete;
+  OrphanGuard& operator=(const OrphanGuard&) = delete;
+  void watch(pid_t pgid);
+  void forget(pid_t pgid);
+
+ private:
+  void send(char sign, pid_t pgid);
+  int pipe_fd_ = -1;
+  pid_t guard_pid_ = -1;
+};
+
+// Main of the guard process: reads its standard input until EOF, then kills what is listed.
+int run_orphan_guard();
+
+}  // namespace tellus_harness
