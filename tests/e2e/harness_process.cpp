@@ -1,0 +1,71 @@
+#include "harness_process.hpp"
+
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct MpiRootEnvironment {
+  MpiRootEnvironment() {
+    setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
+    setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
+    unsetenv("TELLUS_TEST_CONFIG");
+    unsetenv("TELLUS_TIMEOUT_MULTIPLIER");
+    unsetenv("TELLUS_CONCURRENT_LIMIT");
+  }
+} const mpi_root_environment;
+}  // namespace
+
+ProcessResult run_shell(const std::string& command_line) {
+  static int counter = 0;
+  const std::string base = "/tmp/tellus-e2e-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+  const auto t0 = std::chrono::steady_clock::now();
+  const int status = std::system((command_line + " >" + base + ".out 2>" + base + ".err </dev/null").c_str());
+  ProcessResult r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(base + ".out");
+  r.err = slurp(base + ".err");
+  fs::remove(base + ".out");
+  fs::remove(base + ".err");
+  return r;
+}
+
+ProcessResult run_harness(int ranks, const std::string& args) {
+  std::string line = ranks > 0 ? std::string(TELLUS_MPIEXEC) + " -n " + std::to_string(ranks) + " --oversubscribe " : "";
+  return run_shell(line + TELLUS_HARNESS_EXE + " " + args);
+}
+
+std::string fixture(const std::string& relative) { return std::string(TELLUS_SOURCE_DIR) + "/tests/fixtures/" + relative; }
+
+std::string fresh_output_dir(const std::string& name) {
+  const std::string dir = "/tmp/tellus-e2e/" + name;
+  fs::remove_all(dir);
+  return dir;
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+int count_lines_with(const std::string& text, const std::string& needle) {
+  std::istringstream in(text);
+  int n = 0;
+  for (std::string line; std::getline(in, line);)
+    if (line.find(needle) != std::string::npos) ++n;
+  return n;
+}

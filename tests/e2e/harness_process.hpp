@@ -1,0 +1,23 @@
+#pragma once
+// Runs the real tellus-harness (under mpiexec or alone) and reads what it wrote.
+#include <nlohmann/json.hpp>
+#include <string>
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  double seconds = 0;
+};
+
+// Runs a shell command line; stdout and stderr are captured separately.
+ProcessResult run_shell(const std::string& command_line);
+
+// `mpiexec -n RANKS --oversubscribe tellus-harness ARGS` (ranks 0: no mpiexec).
+ProcessResult run_harness(int ranks, const std::string& args);
+
+std::string fixture(const std::string& relative);  // path under tests/fixtures
+std::string fresh_output_dir(const std::string& name);
+nlohmann::json read_json(const std::string& path);
+// Count of lines in `text` containing `needle`.
+int count_lines_with(const std::string& text, const std::string& needle);

@@ -1,0 +1,126 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tellus_harness/exec/executor.hpp"
+
+using namespace tellus_harness;
+namespace fs = std::filesystem;
+
+namespace {
+TestSpec shell_test(const std::string& name, const std::string& script, double timeout = 10) {
+  TestSpec t;
+  t.name = name;
+  t.nodeid = "unit::" + name;
+  t.kind = "command";
+  t.timeout_s = timeout;
+  t.params_json = nlohmann::json{{"shell", script}}.dump();
+  t.workspace_name = name;
+  return t;
+}
+
+ExecutionPolicy policy(const std::string& dir) {
+  ExecutionPolicy p;
+  p.output_dir = dir;
+  p.profile_name = "unit";
+  p.max_concurrent = 4;
+  p.kill_grace_s = 0.5;
+  p.self_exe = TELLUS_HARNESS_EXE;
+  return p;
+}
+
+std::vector<TestResult> run_all(Executor& ex, const std::vector<TestSpec>& tests) {
+  for (std::size_t i = 0; i < tests.size(); ++i) ex.start(static_cast<int>(i), tests[i]);
+  std::vector<TestResult> done;
+  while (!ex.idle())
+    for (auto& r : ex.wait(std::chrono::milliseconds(50))) done.push_back(std::move(r));
+  std::sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  return done;
+}
+
+std::string fresh_dir(const std::string& name) {
+  const std::string dir = "/tmp/tellus-executor-test/" + name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+}  // namespace
+
+TEST_CASE("outcomes: pass, exit status, signal, output, workspaces kept only for failures") {
+  const auto dir = fresh_dir("outcomes");
+  Executor ex(policy(dir));
+  const auto r = run_all(ex, {shell_test("ok", "echo out; echo err >&2; touch $TELLUS_CACHE_DIR/x"),
+                              shell_test("three", "exit 3"), shell_test("segv", "kill -SEGV $$")});
+  REQUIRE(r.size() == 3);
+  CHECK(r[0].outcome == Outcome::kPassed);
+  CHECK(r[0].stdout_text == "out\n");
+  CHECK(r[0].stderr_text == "err\n");
+  CHECK_FALSE(fs::exists(dir + "/work/ok"));
+  CHECK(r[1].outcome == Outcome::kFailed);
+  CHECK(r[1].longrepr == "exited with status 3");
+  CHECK(fs::exists(dir + "/work/three"));
+  CHECK(r[2].longrepr == "killed by signal SIGSEGV (11)");
+}
+
+TEST_CASE("a timeout gives the timeout, the multiplier and the effective limit; SIGKILL follows SIGTERM") {
+  auto p = policy(fresh_dir("timeout"));
+  p.timeout_multiplier = 2;
+  Executor ex(p);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = run_all(ex, {shell_test("hang", "sleep 30", 0.25), shell_test("stubborn", "trap '' TERM; sleep 30", 0.25),
+                              shell_test("in_time", "sleep 0.3", 0.25)});
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(took < 5);
+  CHECK(r[0].outcome == Outcome::kFailed);
+  CHECK(r[0].longrepr == "timed out: timeout 0.25 s × multiplier 2 = 0.5 s effective limit; sent SIGTERM");
+  CHECK_THAT(r[1].longrepr, Catch::EndsWith("then SIGKILL after a 0.5 s grace period"));
+  CHECK(r[2].outcome == Outcome::kPassed);  // 0.3 s < 0.25 × 2
+}
+
+TEST_CASE("memory and disk limits stop the offender and leave the others alone") {
+  auto p = policy(fresh_dir("limits"));
+  p.limits.memory_mb = 64;
+  p.limits.disk_mb = 20;
+  p.disk_check_interval_s = 0.2;
+  Executor ex(p);
+  const auto r = run_all(ex, {shell_test("mem", "head -c 200000000 /dev/zero | tail -c 150000000 > /dev/null"),
+                              shell_test("disk", "dd if=/dev/zero of=f bs=1M count=60 status=none; sleep 5"),
+                              shell_test("small", "head -c 5000000 /dev/zero | tail -c 4000000 > x; sleep 0.3")});
+  CHECK(r[0].outcome == Outcome::kFailed);
+  CHECK_THAT(r[0].longrepr, Catch::Contains("exceeded the memory limit") && Catch::Contains("> memory_mb 64"));
+  CHECK(r[1].outcome == Outcome::kFailed);
+  CHECK_THAT(r[1].longrepr, Catch::Contains("workspace exceeded the disk limit: 60 MiB > disk_mb 20"));
+  CHECK(r[2].outcome == Outcome::kPassed);
+}
+
+TEST_CASE("removing a workspace never follows a symlink out of it") {
+  const auto dir = fresh_dir("symlink");
+  const std::string outside = dir + "/precious";
+  fs::create_directories(outside);
+  std::ofstream(outside + "/data") << "keep me";
+  Executor ex(policy(dir));
+  const auto r = run_all(ex, {shell_test("linker", "ln -s " + outside + " link; ln -s " + outside + "/data file")});
+  REQUIRE(r[0].outcome == Outcome::kPassed);
+  CHECK_FALSE(fs::exists(dir + "/work/linker"));
+  CHECK(fs::exists(outside + "/data"));
+}
+
+TEST_CASE("stop_all ends running tests as errors with the reason") {
+  Executor ex(policy(fresh_dir("stop")));
+  ex.start(0, shell_test("long", "sleep 30"));
+  ex.wait(std::chrono::milliseconds(50));
+  ex.stop_all("run interrupted (SIGINT)");
+  std::vector<TestResult> done;
+  while (!ex.idle())
+    for (auto& r : ex.wait(std::chrono::milliseconds(50))) done.push_back(r);
+  REQUIRE(done.size() == 1);
+  CHECK(done[0].outcome == Outcome::kError);
+  CHECK(done[0].longrepr == "run interrupted (SIGINT)");
+}
+
+TEST_CASE("metrics a test writes to TELLUS_METRICS_FILE reach its result") {
+  Executor ex(policy(fresh_dir("metrics")));
+  const auto r = run_all(ex, {shell_test("m", "echo '{\"put_s\": 1.5}' > \"$TELLUS_METRICS_FILE\"")});
+  CHECK(nlohmann::json::parse(r[0].metrics_json)["put_s"] == 1.5);
+}

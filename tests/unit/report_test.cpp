@@ -1,0 +1,129 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tellus_harness/config/suite.hpp"
+#include "tellus_harness/report/journal.hpp"
+#include "tellus_harness/report/json_report.hpp"
+#include "tellus_harness/report/junit_xml.hpp"
+#include "tellus_harness/report/run_outcome.hpp"
+
+using namespace tellus_harness;
+namespace fs = std::filesystem;
+
+namespace {
+RunOutcome sample_outcome(const std::string& dir) {
+  RunOutcome o;
+  o.plan.output_dir = dir;
+  o.plan.json_report_path = dir + "/report.json";
+  o.plan.junit_path = dir + "/report.xml";
+  o.plan.profile.name = "ci";
+  o.plan.profile.sources["timeout_multiplier"] = "environment TELLUS_TIMEOUT_MULTIPLIER";
+  o.plan.created_unix = 1700000000;
+  for (const char* name : {"ok", "<script>alert(1)</script>", "gated", "lost"}) {
+    TestSpec s;
+    s.suite = "demo";
+    s.suite_file = "demo.yaml";
+    s.name = name;
+    s.nodeid = std::string("demo.yaml::") + name;
+    s.markers = {"integration"};
+    o.plan.tests.push_back({s, std::string(name) == "gated" ? "backend 'tape' is not enabled" : ""});
+  }
+  TestResult ok;
+  ok.index = 0;
+  ok.nodeid = "demo.yaml::ok";
+  ok.outcome = Outcome::kPassed;
+  ok.rank = 1;
+  ok.host = "node1";
+  ok.start_unix = 10;
+  ok.stop_unix = 12;
+  ok.stdout_text = "fine\n";
+  TestResult bad = ok;
+  bad.index = 1;
+  bad.nodeid = "demo.yaml::<script>alert(1)</script>";
+  bad.outcome = Outcome::kFailed;
+  bad.longrepr = "exited with status 3 & \"quotes\"";
+  bad.stderr_text = std::string("binary \x01\xff tail");
+  bad.start_unix = 11;
+  bad.stop_unix = 13;
+  o.results = complete_results(o.plan, {ok, bad}, "run interrupted: the test never finished");
+  o.duration_s = 3;
+  return o;
+}
+}  // namespace
+
+TEST_CASE("complete_results skips gated tests and marks lost ones interrupted") {
+  const auto o = sample_outcome("/tmp/x");
+  CHECK(o.results[2].outcome == Outcome::kSkipped);
+  CHECK(o.results[3].outcome == Outcome::kError);
+  CHECK(o.results[3].longrepr == "run interrupted: the test never finished");
+  const auto s = summarize(o.results);
+  CHECK((s.passed == 1 && s.failed == 1 && s.skipped == 1 && s.error == 1));
+  CHECK(exit_code_for(o) == 1);
+}
+
+TEST_CASE("busy time counts overlapping tests once") {
+  const auto ranks = rank_summaries(sample_outcome("/tmp/x").results);
+  REQUIRE(ranks.size() == 1);
+  CHECK(ranks[0].busy_s == Approx(3.0));  // [10,12] and [11,13]
+  CHECK(ranks[0].tests == 2);
+}
+
+TEST_CASE("report.json follows the pytest-json-report schema and adds the harness object") {
+  const std::string dir = "/tmp/tellus-report-test";
+  fs::remove_all(dir);
+  const auto o = sample_outcome(dir);
+  write_json_report(o, 1, o.plan.json_report_path);
+  const auto j = nlohmann::json::parse(std::ifstream(o.plan.json_report_path));
+  for (const char* key : {"created", "duration", "exitcode", "root", "environment", "summary", "tests", "harness"})
+    CHECK(j.contains(key));
+  CHECK(j["summary"]["collected"] == 4);
+  CHECK(j["summary"]["error"] == 1);
+  const auto& failed = j["tests"][1];
+  CHECK(failed["outcome"] == "failed");
+  CHECK(failed["call"]["longrepr"] == "exited with status 3 & \"quotes\"");
+  CHECK(failed["setup"]["outcome"] == "passed");
+  CHECK(j["tests"][2]["setup"]["outcome"] == "skipped");
+  CHECK(j["tests"][3]["setup"]["outcome"] == "failed");
+  CHECK(j["harness"]["profile"]["sources"]["timeout_multiplier"] == "environment TELLUS_TIMEOUT_MULTIPLIER");
+  CHECK(j["harness"]["tests"][0]["host"] == "node1");
+  CHECK(j["harness"]["tests"][0]["rank"] == 1);
+  CHECK(j["harness"]["ranks"][0]["busy_s"].get<double>() == Approx(3.0));
+}
+
+TEST_CASE("report.xml escapes names and output and stays well formed") {
+  const std::string dir = "/tmp/tellus-report-test";
+  const auto o = sample_outcome(dir);
+  write_junit_xml(o, o.plan.junit_path);
+  std::ifstream in(o.plan.junit_path);
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK_THAT(xml, Catch::Contains("name=\"&lt;script&gt;alert(1)&lt;/script&gt;\""));
+  CHECK_THAT(xml, Catch::Contains("<failure message=\"exited with status 3 &amp; &quot;quotes&quot;\""));
+  CHECK_THAT(xml, !Catch::Contains("<script>"));
+  CHECK_THAT(xml, !Catch::Contains("\x01"));
+  CHECK_THAT(xml, Catch::Contains("binary \xEF\xBF\xBD tail"));
+  CHECK_THAT(xml, Catch::Contains("tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\""));
+  if (system("command -v xmllint >/dev/null 2>&1") == 0)
+    CHECK(system(("xmllint --noout " + o.plan.junit_path).c_str()) == 0);
+}
+
+TEST_CASE("journals survive a torn last line") {
+  const std::string dir = "/tmp/tellus-journal-test";
+  fs::remove_all(dir);
+  {
+    Journal j(dir, 3);
+    TestResult r;
+    r.index = 7;
+    r.nodeid = "x::y";
+    r.outcome = Outcome::kPassed;
+    j.append(r);
+    std::ofstream(j.path(), std::ios::app) << "{\"index\": 8, \"nodeid\": \"x::";  // killed mid-write
+  }
+  std::vector<std::string> warnings;
+  const auto results = read_journals(dir, warnings);
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].index == 7);
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Catch::Contains("rank-3.jsonl:2"));
+}

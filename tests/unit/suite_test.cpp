@@ -1,0 +1,84 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "tellus_harness/config/profile.hpp"
+#include "tellus_harness/config/selection.hpp"
+#include "tellus_harness/config/suite.hpp"
+#include "tellus_harness/config/user_error.hpp"
+
+using namespace tellus_harness;
+
+namespace {
+const std::string kFixtures = TELLUS_SOURCE_DIR "/tests/fixtures";
+
+std::string bad(const std::string& name) { return kFixtures + "/bad/" + name; }
+
+std::string error_of(const std::string& file) {
+  try {
+    load_suites({file}, 30);
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST_CASE("a suite loads with defaults merged and node ids of the path as given") {
+  const auto tests = load_suites({kFixtures + "/suites/outcomes.yaml"}, 30);
+  REQUIRE(tests.size() == 7);
+  const auto& t = tests[0];
+  CHECK(t.nodeid == kFixtures + "/suites/outcomes.yaml::passes");
+  CHECK(t.kind == "command");
+  CHECK(t.timeout_s == 20);
+  CHECK(t.markers == std::vector<std::string>{"integration"});
+  CHECK(tests[5].markers == std::vector<std::string>{"integration", "slow"});
+  CHECK(tests[6].backend == "tape");
+  CHECK(t.line == 5);
+}
+
+TEST_CASE("a directory expands to its YAML files in sorted order") {
+  const auto files = expand_suite_paths({kFixtures + "/suites"});
+  REQUIRE(files.size() >= 5);
+  CHECK(std::is_sorted(files.begin(), files.end()));
+}
+
+TEST_CASE("bad suites give one error with file, line and the fix") {
+  CHECK(error_of(bad("unknown_key.yaml")) == bad("unknown_key.yaml") + ":5: unknown key 'timout' in test 'a'; did you mean 'timeout'?");
+  CHECK_THAT(error_of(bad("malformed.yaml")), Catch::StartsWith(bad("malformed.yaml") + ":") && Catch::Contains("malformed YAML"));
+  CHECK_THAT(error_of(bad("duplicate.yaml")), Catch::Contains(":5: duplicate test name 'a' (first defined on line 3)"));
+  CHECK_THAT(error_of(bad("negative_timeout.yaml")), Catch::Contains(":5: test 'a': 'timeout' must be greater than zero"));
+  CHECK_THAT(error_of(bad("unknown_kind.yaml")), Catch::Contains(":4: unknown kind 'comand'; did you mean 'command'?"));
+  CHECK_THAT(error_of(bad("unknown_backend.yaml")), Catch::Contains(":5: unknown backend 's4'"));
+  CHECK_THAT(error_of(bad("wrong_type.yaml")), Catch::Contains(":5: test 'a': 'markers' must be a list"));
+  CHECK_THAT(error_of(kFixtures + "/none.yaml"), Catch::Contains("no such suite file or directory"));
+}
+
+TEST_CASE("the same test name in two suites gets distinct workspaces") {
+  const std::string dir = "/tmp/tellus-suite-test";
+  std::filesystem::create_directories(dir);
+  for (const char* f : {"a.yaml", "b.yaml"}) std::ofstream(dir + "/" + f) << "tests:\n  - name: same\n    command: [\"true\"]\n";
+  const auto tests = load_suites({dir}, 30);
+  REQUIRE(tests.size() == 2);
+  CHECK(tests[0].workspace_name == "same");
+  CHECK(tests[1].workspace_name == "same-2");
+  CHECK(tests[0].suite == "a");
+}
+
+TEST_CASE("selection: -m and -k deselect, profile gates skip with a reason") {
+  Profile ci = load_profile("ci", {TELLUS_SOURCE_DIR "/profiles"});
+  auto tests = load_suites({kFixtures + "/suites/outcomes.yaml"}, 30);
+  auto all = select_tests(tests, {}, ci);
+  REQUIRE(all.tests.size() == 7);
+  CHECK_THAT(all.tests[5].skip_reason, Catch::Contains("large_file_tests is false in profile 'ci'"));
+  CHECK_THAT(all.tests[6].skip_reason, Catch::Contains("backend 'tape' is not enabled in profile 'ci'"));
+  CHECK(all.tests[0].skip_reason.empty());
+
+  auto not_slow = select_tests(tests, {"not slow", ""}, ci);
+  CHECK(not_slow.tests.size() == 6);
+  CHECK(not_slow.deselected == 1);
+  auto keyword = select_tests(tests, {"", "PASSES and not output"}, ci);
+  REQUIRE(keyword.tests.size() == 1);
+  CHECK(keyword.tests[0].spec.name == "passes");
+  REQUIRE_THROWS_WITH(select_tests(tests, {"not (slow", ""}, ci), Catch::Contains("bad -m expression"));
+}
