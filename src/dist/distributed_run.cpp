@@ -80,8 +80,10 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   }
   status = mpi.broadcast(status);
   if (status != kProceed) return status;
-  if (!root) plan = decode_run_plan(mpi.broadcast(std::string()));
-  else mpi.broadcast(encode_run_plan(plan));
+  if (mpi.size() > 1) {
+    if (!root) plan = decode_run_plan(mpi.broadcast(std::string()));
+    else mpi.broadcast(encode_run_plan(plan));
+  }
 
   std::vector<TestSpec> specs;
   for (const auto& t : plan.tests) specs.push_back(t.spec);
@@ -115,8 +117,9 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     mine = run_rank_loop(executor, *channel, journal, specs, mpi.rank());
   }
 
+  const auto cleanup_problems = executor.finish_cleanup();
   mpi.sleeping_barrier();
-  nlohmann::json payload = {{"interrupted", interrupted()}, {"results", mine}};
+  nlohmann::json payload = {{"interrupted", interrupted()}, {"results", mine}, {"warnings", cleanup_problems}};
   const auto texts = mpi.gather_texts(dump_json(payload));
 
   int code = kExitInternalError;
@@ -127,6 +130,7 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     for (const auto& text : texts) {
       const auto j = nlohmann::json::parse(text);
       outcome.interrupted = outcome.interrupted || j.at("interrupted").get<bool>();
+      for (const auto& w : j.at("warnings")) outcome.warnings.push_back(w.get<std::string>());
       for (const auto& r : j.at("results")) finished.push_back(r.get<TestResult>());
     }
     if (pool->stopped_by_maxfail()) {

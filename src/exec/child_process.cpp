@@ -2,13 +2,14 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
+#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <system_error>
 
 namespace tellus_harness {
@@ -17,42 +18,48 @@ namespace {
 
 [[noreturn]] void throw_errno(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
 
-void make_pipe(int fds[2]) {
-  if (pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe2");
+// PATH lookup in the test's own environment (posix_spawnp would use the rank's). Found
+// programs are remembered per PATH: suites run the same few programs thousands of times.
+std::string resolve_program(const std::string& program, const std::vector<std::string>& env) {
+  if (program.find('/') != std::string::npos) return program;
+  std::string path = "/usr/local/bin:/usr/bin:/bin";
+  for (const auto& e : env)
+    if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+  static std::map<std::pair<std::string, std::string>, std::string> found;
+  const auto key = std::make_pair(path, program);
+  if (auto it = found.find(key); it != found.end() && access(it->second.c_str(), X_OK) == 0) return it->second;
+  for (std::size_t start = 0; start <= path.size();) {
+    const std::size_t end = std::min(path.find(':', start), path.size());
+    const std::string dir = end > start ? path.substr(start, end - start) : ".";
+    const std::string candidate = dir + "/" + program;
+    if (access(candidate.c_str(), X_OK) == 0) return found[key] = candidate;
+    start = end + 1;
+  }
+  return {};
 }
 
-// Runs in the forked child: only async-signal-safe calls until exec.
-[[noreturn]] void exec_child(char* const* argv, char* const* envp, const char* cwd, int out, int err, int report,
-                             pid_t parent) {
-  setpgid(0, 0);
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(127);  // the rank died before prctl took effect
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2}) signal(sig, SIG_DFL);
-  const int devnull = open("/dev/null", O_RDONLY);
-  if (devnull >= 0) dup2(devnull, 0);
-  dup2(out, 1);
-  dup2(err, 2);
-  int failure = 0;
-  int stage = 0;  // 0: entering the workspace failed, 1: exec failed
-  if (chdir(cwd) != 0) {
-    failure = errno;
-  } else {
-    execvpe(argv[0], argv, envp);
-    failure = errno;
-    stage = 1;
+// Owns the three posix_spawn objects for one launch.
+struct SpawnSetup {
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_t actions;
+  SpawnSetup() {
+    posix_spawnattr_init(&attr);
+    posix_spawn_file_actions_init(&actions);
   }
-  const int code[2] = {failure, stage};
-  ssize_t ignored = write(report, code, sizeof code);
-  (void)ignored;
-  _exit(127);
-}
+  ~SpawnSetup() {
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&actions);
+  }
+};
 
 }  // namespace
 
+SpawnFailure::SpawnFailure(const std::string& message) : std::runtime_error(message) {}
+
 ChildProcess::ChildProcess(const ChildLaunch& launch) {
+  const std::string program = resolve_program(launch.argv.at(0), launch.env);
+  if (program.empty()) throw SpawnFailure("cannot execute '" + launch.argv[0] + "': command not found in PATH");
+
   std::vector<char*> argv;
   for (const auto& a : launch.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -60,35 +67,43 @@ ChildProcess::ChildProcess(const ChildLaunch& launch) {
   for (const auto& e : launch.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
 
-  int out[2], err[2], report[2];
-  make_pipe(out);
-  make_pipe(err);
-  make_pipe(report);
-  const pid_t parent = getpid();
-  pid_ = fork();
-  if (pid_ < 0) {
-    for (int fd : {out[0], out[1], err[0], err[1], report[0], report[1]}) close(fd);
-    throw_errno("fork");
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) != 0) throw_errno("pipe2");
+  if (pipe2(err, O_CLOEXEC) != 0) {
+    close(out[0]);
+    close(out[1]);
+    throw_errno("pipe2");
   }
-  if (pid_ == 0) exec_child(argv.data(), envp.data(), launch.cwd.c_str(), out[1], err[1], report[1], parent);
 
-  setpgid(pid_, pid_);  // also here, so signal_group works before the child ran setpgid
+  // posix_spawn (vfork semantics) costs the same whatever the size of the rank, unlike fork,
+  // whose page-table copy and copy-on-write faults grow with MPI's mappings.
+  SpawnSetup s;
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2}) sigaddset(&defaults, sig);
+  posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&s.attr, 0);  // its own process group: a timeout kills all it started
+  posix_spawnattr_setsigmask(&s.attr, &none);
+  posix_spawnattr_setsigdefault(&s.attr, &defaults);
+  posix_spawn_file_actions_addopen(&s.actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&s.actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&s.actions, err[1], 2);
+  posix_spawn_file_actions_addclosefrom_np(&s.actions, 3);  // nothing of the rank's (MPI sockets)
+  posix_spawn_file_actions_addchdir_np(&s.actions, launch.cwd.c_str());
+
+  const int rc = posix_spawn(&pid_, program.c_str(), &s.actions, &s.attr, argv.data(), envp.data());
   close(out[1]);
   close(err[1]);
-  close(report[1]);
+  if (rc != 0) {
+    close(out[0]);
+    close(err[0]);
+    pid_ = -1;
+    throw SpawnFailure("cannot execute '" + launch.argv[0] + "' in " + launch.cwd + ": " + std::strerror(rc));
+  }
   stdout_fd_ = out[0];
   stderr_fd_ = err[0];
   for (int fd : {stdout_fd_, stderr_fd_}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-
-  int code[2] = {0, 0};
-  ssize_t n;
-  do n = read(report[0], code, sizeof code);
-  while (n < 0 && errno == EINTR);
-  close(report[0]);
-  if (n == static_cast<ssize_t>(sizeof code) && code[0] != 0) {
-    exec_error_ = std::string("cannot ") + (code[1] ? "execute '" + launch.argv[0] + "'" : "enter '" + launch.cwd + "'") +
-                  ": " + std::strerror(code[0]);
-  }
   pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
   if (pidfd_ < 0) throw_errno("pidfd_open");
 }
@@ -115,7 +130,7 @@ void ChildProcess::close_stderr() {
 }
 
 void ChildProcess::signal_group(int sig) const {
-  if (pid_ > 0) kill(-pid_, sig);
+  if (pid_ > 0 && !reaped_) kill(-pid_, sig);
 }
 
 std::optional<int> ChildProcess::try_reap() {

@@ -18,6 +18,7 @@
 #include "tellus_harness/exec/output_capture.hpp"
 #include "tellus_harness/exec/process_memory.hpp"
 #include "tellus_harness/exec/workspace.hpp"
+#include "tellus_harness/exec/workspace_remover.hpp"
 #include "tellus_harness/workloads/workload.hpp"
 
 extern char** environ;
@@ -74,7 +75,8 @@ struct Executor::Running {
   Running(std::size_t capture) : out(capture), err(capture) {}
 };
 
-Executor::Executor(ExecutionPolicy policy) : policy_(std::move(policy)) {
+Executor::Executor(ExecutionPolicy policy)
+    : policy_(std::move(policy)), remover_(std::make_unique<WorkspaceRemover>()) {
   if (policy_.host.empty()) policy_.host = this_host_name();
   if (policy_.self_exe.empty()) policy_.self_exe = this_executable();
 }
@@ -84,6 +86,8 @@ Executor::~Executor() {
   running_.clear();  // kills and reaps what is left before the guard goes
 }
 
+std::vector<std::string> Executor::finish_cleanup() { return remover_->drain(); }
+
 int Executor::free_slots() const { return policy_.max_concurrent - running(); }
 bool Executor::idle() const { return running_.empty() && early_.empty(); }
 int Executor::running() const { return static_cast<int>(running_.size()); }
@@ -91,12 +95,13 @@ int Executor::running() const { return static_cast<int>(running_.size()); }
 void Executor::start(int index, const TestSpec& spec) {
   const auto t0 = Clock::now();
   const double start_unix = unix_now();
-  auto fail_setup = [&](const std::string& why) {
+  // A test that never got running: returned by the next wait().
+  auto end_early = [&](Outcome outcome, const char* phase, const std::string& why) {
     TestResult r;
     r.index = index;
     r.nodeid = spec.nodeid;
-    r.outcome = Outcome::kError;
-    r.phase = "setup";
+    r.outcome = outcome;
+    r.phase = phase;
     r.longrepr = why;
     r.start_unix = start_unix;
     r.stop_unix = unix_now();
@@ -105,6 +110,7 @@ void Executor::start(int index, const TestSpec& spec) {
     r.host = policy_.host;
     early_.push_back(std::move(r));
   };
+  auto fail_setup = [&](const std::string& why) { end_early(Outcome::kError, "setup", why); };
   auto run = std::make_unique<Running>(policy_.capture_bytes);
   run->index = index;
   run->spec = spec;
@@ -130,6 +136,8 @@ void Executor::start(int index, const TestSpec& spec) {
   if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
   try {
     run->child = std::make_unique<ChildProcess>(launch);
+  } catch (const SpawnFailure& e) {
+    return end_early(Outcome::kFailed, "call", e.what());  // the test's program is at fault
   } catch (const std::exception& e) {
     return fail_setup(std::string("cannot start the test: ") + e.what());
   }
@@ -303,9 +311,6 @@ void Executor::finish(Running& r, int status, std::vector<TestResult>& done) {
   } else if (r.stop != StopReason::kNone) {
     res.outcome = Outcome::kFailed;
     res.longrepr = r.stop_message;
-  } else if (!r.child->exec_error().empty()) {
-    res.outcome = Outcome::kFailed;
-    res.longrepr = r.child->exec_error();
   } else if (WIFSIGNALED(status)) {
     res.outcome = Outcome::kFailed;
     res.longrepr = "killed by " + signal_description(WTERMSIG(status));
@@ -328,15 +333,12 @@ void Executor::finish(Running& r, int status, std::vector<TestResult>& done) {
     text << metrics.rdbuf();
     res.metrics_json = text.str();
   }
-  // Teardown: passed tests leave nothing behind unless asked to.
-  const auto teardown_start = Clock::now();
+  // Teardown: passed tests leave nothing behind unless asked to (removed in the background).
   res.workspace = r.workspace;
   if (res.outcome == Outcome::kPassed && !policy_.keep_workspaces) {
-    const std::string problem = remove_workspace(r.workspace);
-    if (!problem.empty()) res.stderr_text += "\n[tellus-harness] " + problem;
-    else res.workspace.clear();
+    remover_->remove(r.workspace);
+    res.workspace.clear();
   }
-  res.teardown_s = seconds_between(teardown_start, Clock::now());
   res.stop_unix = unix_now();
   done.push_back(std::move(res));
 }

@@ -3,6 +3,8 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -11,14 +13,20 @@ namespace fs = std::filesystem;
 namespace tellus_harness {
 
 std::string create_workspace(const std::string& output_dir, const std::string& name) {
-  const fs::path root = fs::absolute(fs::path(output_dir) / "work" / name);
-  std::error_code ec;
-  fs::remove_all(root, ec);
-  for (const char* sub : {"cache", "config"}) {
-    fs::create_directories(root / sub, ec);
-    if (ec) throw std::runtime_error("cannot create workspace " + (root / sub).string() + ": " + ec.message());
+  const fs::path parent = fs::absolute(fs::path(output_dir) / "work");
+  const std::string root = (parent / name).string();
+  // Plain mkdir calls: this runs once per test, thousands of times in a big suite.
+  if (mkdir(root.c_str(), 0755) != 0) {
+    std::error_code ec;
+    if (errno == ENOENT) fs::create_directories(parent, ec);
+    else if (errno == EEXIST) fs::remove_all(root, ec);  // left by an earlier run into the same directory
+    if (mkdir(root.c_str(), 0755) != 0)
+      throw std::runtime_error("cannot create workspace " + root + ": " + std::strerror(errno));
   }
-  return root.string();
+  for (const char* sub : {"/cache", "/config"})
+    if (mkdir((root + sub).c_str(), 0755) != 0)
+      throw std::runtime_error("cannot create workspace " + root + sub + ": " + std::strerror(errno));
+  return root;
 }
 
 namespace {

@@ -35,6 +35,7 @@ std::vector<TestResult> run_all(Executor& ex, const std::vector<TestSpec>& tests
   std::vector<TestResult> done;
   while (!ex.idle())
     for (auto& r : ex.wait(std::chrono::milliseconds(50))) done.push_back(std::move(r));
+  CHECK(ex.finish_cleanup().empty());
   std::sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
   return done;
 }

@@ -1,10 +1,11 @@
 #pragma once
 // A test's child process: its own process group (so a timeout kills everything it started),
-// stdin from /dev/null, stdout and stderr on non-blocking pipes, a pidfd to wait on, and
-// PR_SET_PDEATHSIG so it dies with its rank even when the rank is SIGKILLed.
+// stdin from /dev/null, stdout and stderr on non-blocking pipes, and a pidfd to wait on.
+// That it dies with its rank, even a SIGKILLed one, is the OrphanGuard's job.
 #include <sys/types.h>
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,10 +17,16 @@ struct ChildLaunch {
   std::string cwd;
 };
 
+// The program could not be started (not found, not executable, workspace unusable).
+class SpawnFailure : public std::runtime_error {
+ public:
+  explicit SpawnFailure(const std::string& message);
+};
+
 class ChildProcess {
  public:
-  // Forks and execs. Failing to exec (no such program, not executable) is not an exception:
-  // exec_error() then says why, and the child has already exited with 127.
+  // Throws SpawnFailure when the program cannot be started, std::system_error for
+  // failures of the machine (no pipes or processes left).
   explicit ChildProcess(const ChildLaunch& launch);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
@@ -31,7 +38,6 @@ class ChildProcess {
   int stderr_fd() const { return stderr_fd_; }
   void close_stdout();
   void close_stderr();
-  const std::string& exec_error() const { return exec_error_; }
 
   // Sends `sig` to the whole process group (no-op once the group is gone).
   void signal_group(int sig) const;
@@ -44,7 +50,6 @@ class ChildProcess {
   int stdout_fd_ = -1;
   int stderr_fd_ = -1;
   bool reaped_ = false;
-  std::string exec_error_;
 };
 
 }  // namespace tellus_harness

@@ -48,6 +48,8 @@ class Executor {
   // Ends every running test (SIGTERM, then SIGKILL after the grace period); they finish
   // with outcome error and `reason`. Keep calling wait() until idle().
   void stop_all(const std::string& reason);
+  // Waits for background workspace removals; returns the problems met (for warnings).
+  std::vector<std::string> finish_cleanup();
 
   struct Running;
 
@@ -59,6 +61,7 @@ class Executor {
   std::vector<TestResult> early_;  // setup failures, returned by the next wait()
   std::chrono::steady_clock::time_point next_memory_sample_;
   std::unique_ptr<class OrphanGuard> guard_;  // started with the first test
+  std::unique_ptr<class WorkspaceRemover> remover_;
 };
 
 // The host name of this machine (for reports).

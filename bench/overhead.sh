@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Overhead: 2,000 tests of `true`, tellus-harness on 2 MPI ranks against ctest -j2 running the
+# same 2,000 tests, alternating, RUNS times each; prints the medians and the ratio.
+# Both sides run 2 tests at once (--max-concurrent 1 on each of the 2 ranks); the harness with
+# its local profile default (8 per rank) is measured beside them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/mpi-env
+HARNESS=${HARNESS:-build/src/tellus-harness}
+RUNS=${RUNS:-5}
+N=${N:-2000}
+work=$(mktemp -d /tmp/tellus-bench-overhead.XXXX)
+trap 'rm -rf "$work"' EXIT
+
+{ echo "suite: overhead"; echo "tests:"; for i in $(seq 1 "$N"); do printf '  - name: t%d\n    command: ["true"]\n' "$i"; done; } > "$work/suite.yaml"
+mkdir -p "$work/ctest"
+{ echo "cmake_minimum_required(VERSION 3.25)"; echo "project(overhead NONE)"; echo "enable_testing()";
+  for i in $(seq 1 "$N"); do echo "add_test(NAME t$i COMMAND true)"; done; } > "$work/ctest/CMakeLists.txt"
+cmake -S "$work/ctest" -B "$work/ctest/build" >/dev/null
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+: > "$work/ctest.t"; : > "$work/harness.t"; : > "$work/harness8.t"
+for run in $(seq 1 "$RUNS"); do
+  t0=$(now); (cd "$work/ctest/build" && ctest -j2 -Q); t1=$(now)
+  echo "$t1 - $t0" | bc >> "$work/ctest.t"
+  rm -rf "$work/out"; t0=$(now)
+  mpirun -np 2 "$HARNESS" run "$work/suite.yaml" --max-concurrent 1 --progress none --output-dir "$work/out" >/dev/null
+  t1=$(now); echo "$t1 - $t0" | bc >> "$work/harness.t"
+  test "$(jq .summary.passed "$work/out/report.json")" = "$N"
+  rm -rf "$work/out"; t0=$(now)
+  mpirun -np 2 "$HARNESS" run "$work/suite.yaml" --progress none --output-dir "$work/out" >/dev/null
+  t1=$(now); echo "$t1 - $t0" | bc >> "$work/harness8.t"
+done
+c=$(median < "$work/ctest.t"); h=$(median < "$work/harness.t"); h8=$(median < "$work/harness8.t")
+printf 'tests=%d runs=%d (median wall seconds)\n' "$N" "$RUNS"
+printf 'ctest -j2:                              %.2f s\n' "$c"
+printf 'tellus-harness -np 2, 1 per rank:       %.2f s   ratio %.3f\n' "$h" "$(echo "$h / $c" | bc -l)"
+printf 'tellus-harness -np 2, 8 per rank (local): %.2f s   ratio %.3f\n' "$h8" "$(echo "$h8 / $c" | bc -l)"
