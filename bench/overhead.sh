@@ -20,8 +20,13 @@ cmake -S "$work/ctest" -B "$work/ctest/build" >/dev/null
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-: > "$work/ctest.t"; : > "$work/harness.t"; : > "$work/harness8.t"
+: > "$work/ctest.t"; : > "$work/harness.t"; : > "$work/harness8.t"; : > "$work/spawn.t"; : > "$work/mpirun.t"
 for run in $(seq 1 "$RUNS"); do
+  # Floors: spawning N `true` two at a time with nothing else, and the harness's fixed cost
+  # (mpirun, MPI_Init of 2 ranks, loading the whole suite, reports) running a single test.
+  t0=$(now); seq "$N" | xargs -P2 -n1 true; t1=$(now); echo "$t1 - $t0" | bc >> "$work/spawn.t"
+  rm -rf "$work/one"; t0=$(now); mpirun -np 2 "$HARNESS" run "$work/suite.yaml" -k t1999 --progress none --output-dir "$work/one" >/dev/null
+  t1=$(now); echo "$t1 - $t0" | bc >> "$work/mpirun.t"
   t0=$(now); (cd "$work/ctest/build" && ctest -j2 -Q); t1=$(now)
   echo "$t1 - $t0" | bc >> "$work/ctest.t"
   rm -rf "$work/out"; t0=$(now)
@@ -34,6 +39,8 @@ for run in $(seq 1 "$RUNS"); do
 done
 c=$(median < "$work/ctest.t"); h=$(median < "$work/harness.t"); h8=$(median < "$work/harness8.t")
 printf 'tests=%d runs=%d (median wall seconds)\n' "$N" "$RUNS"
+printf 'floor: xargs -P2 true x %d:             %.2f s\n' "$N" "$(median < "$work/spawn.t")"
+printf 'fixed: tellus-harness -np 2, 1 test:    %.2f s\n' "$(median < "$work/mpirun.t")"
 printf 'ctest -j2:                              %.2f s\n' "$c"
 printf 'tellus-harness -np 2, 1 per rank:       %.2f s   ratio %.3f\n' "$h" "$(echo "$h / $c" | bc -l)"
 printf 'tellus-harness -np 2, 8 per rank (local): %.2f s   ratio %.3f\n' "$h8" "$(echo "$h8 / $c" | bc -l)"
