@@ -1,18 +1,8 @@
 #include "tellus_harness/dist/rank_loop.hpp"
 
-#include <signal.h>
-#include <string.h>
-
 #include "tellus_harness/exec/interrupt.hpp"
 
 namespace tellus_harness {
-
-namespace {
-std::string interrupt_reason() {
-  const char* name = sigabbrev_np(interrupt_signal());
-  return std::string("run interrupted (SIG") + (name ? name : "?") + ")";
-}
-}  // namespace
 
 std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal,
                                       const std::vector<TestSpec>& specs, int rank) {

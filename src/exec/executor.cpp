@@ -305,6 +305,11 @@ void Executor::finish(Running& r, int status, std::vector<TestResult>& done) {
   if (WIFEXITED(status)) res.exit_status = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) res.signal = WTERMSIG(status);
 
+  // The interrupt handler signals tests at once; such a test may end before stop_all() ran.
+  if (r.stop == StopReason::kNone && interrupted()) {
+    r.stop = StopReason::kStopped;
+    r.stop_message = interrupt_reason();
+  }
   if (r.stop == StopReason::kStopped) {
     res.outcome = Outcome::kError;
     res.longrepr = r.stop_message;

@@ -1,6 +1,7 @@
 #include "tellus_harness/exec/interrupt.hpp"
 
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -35,6 +36,11 @@ void install_interrupt_handlers() {
 
 bool interrupted() { return g_signal != 0; }
 int interrupt_signal() { return g_signal; }
+
+std::string interrupt_reason() {
+  const char* name = sigabbrev_np(g_signal);
+  return std::string("run interrupted (SIG") + (name ? name : "?") + ")";
+}
 
 void register_process_group(pid_t pgid) {
   for (auto& g : g_groups) {

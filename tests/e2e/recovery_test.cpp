@@ -76,3 +76,20 @@ TEST_CASE("report without a run directory is a clear error") {
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("/nonexistent-run/run.json: no run plan here"));
 }
+
+TEST_CASE("SIGINT ends the run cleanly: finished tests kept, running ones errors, exit 2") {
+  const auto out = fresh_output_dir("interrupt");
+  const auto r = run_shell(std::string(TELLUS_HARNESS_EXE) + " run " + fixture("suites/recovery.yaml") +
+                           " -k 'quick or long' --max-concurrent 4 --progress none --output-dir " + out +
+                           " & pid=$!; sleep 2; kill -INT $pid; wait $pid");
+  CHECK(r.exit_code == 2);
+  CHECK(r.seconds < 30);
+  const auto report = read_json(out + "/report.json");
+  CHECK(report["exitcode"] == 2);
+  CHECK(report["summary"]["passed"] == 12);
+  CHECK(report["summary"]["error"] == 3);
+  for (const auto& t : report["tests"])
+    if (t["outcome"] == "error") CHECK(t["call"]["longrepr"] == "run interrupted (SIGINT)");
+  CHECK(report["harness"]["interrupted"] == true);
+  CHECK(live_recovery_sleeps() == 0);
+}

@@ -4,11 +4,15 @@
 // die with the rank even if the rank is killed right after); a second one ends the rank.
 #include <sys/types.h>
 
+#include <string>
+
 namespace tellus_harness {
 
 void install_interrupt_handlers();
 bool interrupted();
 int interrupt_signal();  // the signal received, 0 if none
+// "run interrupted (SIGINT)": the reason given to tests the interrupt ended.
+std::string interrupt_reason();
 // Process groups the handler must signal; a fixed table, safe to read from the handler.
 void register_process_group(pid_t pgid);
 void unregister_process_group(pid_t pgid);
