@@ -49,6 +49,15 @@ std::string signal_description(int sig) {
          std::to_string(sig) + ")";
 }
 
+// ": <last non-empty line>" of a test's stderr, which usually says why it failed.
+std::string last_line_of(const std::string& text) {
+  std::size_t end = text.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) return {};
+  const std::size_t start = text.rfind('\n', end);
+  const std::string line = text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+  return ": " + (line.size() > 500 ? line.substr(0, 500) + "..." : line);
+}
+
 std::string mib(std::int64_t bytes) { return std::to_string((bytes + (1 << 19)) >> 20) + " MiB"; }
 
 }  // namespace
@@ -131,7 +140,8 @@ void Executor::start(int index, const TestSpec& spec) {
   for (const auto& kv : {"TELLUS_TEST_WORKSPACE=" + ws, "TELLUS_CACHE_DIR=" + ws + "/cache",
                          "TELLUS_CONFIG_DIR=" + ws + "/config", "TELLUS_METRICS_FILE=" + ws + "/.tellus-metrics.json",
                          "TELLUS_TEST_NAME=" + spec.name, "TELLUS_TEST_NODEID=" + spec.nodeid,
-                         "TELLUS_HARNESS_RANK=" + std::to_string(policy_.rank)})
+                         "TELLUS_HARNESS_RANK=" + std::to_string(policy_.rank), "TELLUS_PROFILE=" + policy_.profile_name,
+                         "TELLUS_MAX_CONCURRENT_OPERATIONS=" + std::to_string(policy_.max_concurrent)})
     launch.env.push_back(kv);
   if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
   try {
@@ -321,7 +331,7 @@ void Executor::finish(Running& r, int status, std::vector<TestResult>& done) {
     res.longrepr = "killed by " + signal_description(WTERMSIG(status));
   } else if (res.exit_status != 0) {
     res.outcome = Outcome::kFailed;
-    res.longrepr = "exited with status " + std::to_string(res.exit_status);
+    res.longrepr = "exited with status " + std::to_string(res.exit_status) + last_line_of(res.stderr_text);
   } else {
     res.outcome = Outcome::kPassed;
   }

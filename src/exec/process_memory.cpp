@@ -15,7 +15,7 @@ std::unordered_map<pid_t, std::int64_t> resident_bytes_by_process_group() {
   std::unordered_map<pid_t, std::int64_t> usage;
   DIR* proc = opendir("/proc");
   if (!proc) return usage;
-  char path[64];
+  char path[300];
   char buf[1024];
   while (dirent* e = readdir(proc)) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;

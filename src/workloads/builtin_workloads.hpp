@@ -7,5 +7,8 @@
 namespace tellus_harness {
 
 std::unique_ptr<Workload> make_command_workload();
+std::unique_ptr<Workload> make_archive_roundtrip_workload();
+std::unique_ptr<Workload> make_integrity_workload();
+std::unique_ptr<Workload> make_concurrent_access_workload();
 
 }  // namespace tellus_harness

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <stdexcept>
 
 #include "tellus_harness/workloads/workload.hpp"
 #include "workloads/builtin_workloads.hpp"
@@ -11,11 +12,18 @@ const std::vector<std::unique_ptr<Workload>>& registry() {
     std::vector<std::unique_ptr<Workload>> w;
     // One line per workload kind.
     w.push_back(make_command_workload());
+    w.push_back(make_archive_roundtrip_workload());
+    w.push_back(make_integrity_workload());
+    w.push_back(make_concurrent_access_workload());
     return w;
   }();
   return workloads;
 }
 }  // namespace
+
+int Workload::execute(const std::string&) const {
+  throw std::logic_error("workload kind '" + kind() + "' does not run inside the harness");
+}
 
 const Workload* find_workload(const std::string& kind) {
   for (const auto& w : registry())

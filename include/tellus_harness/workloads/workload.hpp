@@ -23,7 +23,13 @@ class Workload {
   // The program the child process executes. `self_exe` is the harness binary, for kinds that
   // run inside the harness (`tellus-harness workload ...`).
   virtual std::vector<std::string> child_argv(const TestSpec& spec, const std::string& self_exe) const = 0;
+  // Built-in kinds: runs in the child (`tellus-harness __workload KIND PARAMS`), in the test's
+  // workspace. Returns the exit status; throws with a message for the report on failure.
+  virtual int execute(const std::string& params_json) const;
 };
+
+// Main of the child that runs a built-in kind: errors become one line on stderr and exit 1.
+int run_workload_child(const std::string& kind, const std::string& params_json);
 
 const Workload* find_workload(const std::string& kind);
 std::vector<std::string> workload_kinds();

@@ -1,0 +1,12 @@
+#pragma once
+// Factories of the storage backends; listed once in backend_registry.cpp.
+#include <memory>
+#include <string>
+
+#include "tellus_harness/storage/storage_backend.hpp"
+
+namespace tellus_harness {
+
+std::unique_ptr<StorageBackend> make_file_backend(const std::string& root);
+
+}  // namespace tellus_harness

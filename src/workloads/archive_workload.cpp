@@ -1,0 +1,161 @@
+#include "workloads/archive_workload.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "tellus_harness/config/yaml_map.hpp"
+#include "tellus_harness/report/atomic_file.hpp"
+
+namespace fs = std::filesystem;
+
+namespace tellus_harness {
+
+std::vector<std::string> archive_parameter_keys() { return {"dataset", "archive", "target", "scratch"}; }
+
+nlohmann::json parse_archive_parameters(const YamlMap& test) {
+  nlohmann::json p = {{"backend", test.has("backend") ? test.string("backend") : "file"}};
+  if (test.has("dataset")) {
+    const YamlMap d = test.map("dataset", test.what() + " dataset");
+    d.allow_only({"files", "size_mb", "mix", "seed", "compression"});
+    if (d.has("files")) p["dataset"]["files"] = d.integer("files");
+    if (d.has("size_mb")) p["dataset"]["size_mb"] = d.number("size_mb");
+    if (d.has("mix")) p["dataset"]["mix"] = d.string("mix");
+    if (d.has("seed")) p["dataset"]["seed"] = d.integer("seed");
+    if (d.has("compression")) p["dataset"]["compression"] = d.string("compression");
+  }
+  if (test.has("archive")) {
+    const YamlMap a = test.map("archive", test.what() + " archive");
+    a.allow_only({"format"});
+    if (a.has("format")) p["archive"]["format"] = a.string("format");
+  }
+  if (test.has("target")) p["target"] = test.string("target");
+  if (test.has("scratch")) p["scratch"] = test.string("scratch");
+  return p;
+}
+
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+// $VAR and ${VAR} from the test's environment; an unset variable is an error, not "".
+std::string expand(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$') {
+      out += text[i];
+      continue;
+    }
+    std::size_t end = i + 1;
+    std::string name;
+    if (end < text.size() && text[end] == '{') {
+      const std::size_t close = text.find('}', end);
+      if (close == std::string::npos) throw std::invalid_argument("unclosed ${ in '" + text + "'");
+      name = text.substr(end + 1, close - end - 1);
+      end = close + 1;
+    } else {
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+      name = text.substr(i + 1, end - i - 1);
+    }
+    const char* value = std::getenv(name.c_str());
+    if (!value) throw std::invalid_argument("'" + text + "' uses $" + name + ", which is not set");
+    out += value;
+    i = end - 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+ArchiveJob open_archive_job(const std::string& params_json) {
+  const auto p = nlohmann::json::parse(params_json);
+  ArchiveJob job;
+  const auto d = p.value("dataset", nlohmann::json::object());
+  job.dataset.files = d.value("files", job.dataset.files);
+  job.dataset.size_mb = d.value("size_mb", job.dataset.size_mb);
+  job.dataset.mix = d.value("mix", job.dataset.mix);
+  const auto seed = d.value("seed", std::int64_t{0});
+  if (seed < 0) throw std::invalid_argument("dataset.seed must not be negative");
+  job.dataset.seed = static_cast<std::uint64_t>(seed);
+  job.dataset.compression = d.value("compression", job.dataset.compression);
+  validate_dataset_spec(job.dataset);
+  job.format = parse_archive_format(p.value("archive", nlohmann::json::object()).value("format", "tar"));
+  job.backend_type = p.value("backend", "file");
+
+  const std::string workspace = env_or("TELLUS_TEST_WORKSPACE", fs::current_path().string());
+  const std::string test = env_or("TELLUS_TEST_NAME", "workload");
+  const std::string unique = test + "-" + std::to_string(getpid());
+  job.target = p.contains("target") ? expand(p["target"].get<std::string>()) : workspace + "/storage";
+  job.scratch = (fs::path(p.contains("scratch") ? expand(p["scratch"].get<std::string>()) : workspace) /
+                 ("scratch-" + unique)).string();
+  job.remote_dir = "tellus-harness-" + unique;
+  std::error_code ec;
+  fs::create_directories(job.scratch, ec);
+  if (ec) throw StorageError("cannot create scratch directory " + job.scratch + ": " + ec.message());
+  if (job.backend_type == "file") {
+    fs::create_directories(job.target, ec);
+    if (ec || access(job.target.c_str(), W_OK) != 0)
+      throw StorageError("target " + job.target + " is not a writable directory" + (ec ? ": " + ec.message() : ""));
+  }
+  job.backend = make_storage_backend(job.backend_type, job.target);
+  job.backend->mkdir(job.remote_dir);
+  return job;
+}
+
+void close_archive_job(ArchiveJob& job) {
+  try {
+    if (job.backend) job.backend->remove(job.remote_dir);
+  } catch (const std::exception&) {
+    // Best effort: the step that failed has already said what went wrong.
+  }
+  std::error_code ec;
+  fs::remove_all(job.scratch, ec);
+}
+
+void StepTimer::record(const std::string& name, std::uint64_t bytes, std::chrono::steady_clock::time_point t0) {
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  metrics_[name + "_s"] = s;
+  if (bytes > 0 && s > 0) metrics_[name + "_mb_per_s"] = static_cast<double>(bytes) / (1 << 20) / s;
+  flush();
+}
+
+void StepTimer::set(const std::string& metric, double value) {
+  metrics_[metric] = value;
+  flush();
+}
+
+void StepTimer::flush() const {
+  if (const char* file = std::getenv("TELLUS_METRICS_FILE"); file && *file)
+    write_file_atomically(file, nlohmann::json(metrics_).dump());
+}
+
+std::string verify_against_manifest(const Manifest& manifest, const std::vector<ExtractedFile>& extracted,
+                                    const std::string& unpacked_dir) {
+  std::map<std::string, const ExtractedFile*> got;
+  for (const auto& e : extracted) got[e.path] = &e;
+  if (got.size() != manifest.files.size())
+    return "the archive holds " + std::to_string(got.size()) + " files, the manifest " +
+           std::to_string(manifest.files.size());
+  for (const auto& f : manifest.files) {
+    const auto it = got.find(f.path);
+    if (it == got.end()) return f.path + " is missing from the archive";
+    if (it->second->size != f.size)
+      return f.path + " has " + std::to_string(it->second->size) + " bytes, the manifest " + std::to_string(f.size);
+    if (it->second->sha256 != f.sha256) return f.path + ": SHA-256 differs from the manifest";
+    const std::string path = unpacked_dir + "/" + f.path;
+    std::string problem;
+    if (f.kind == "netcdf") problem = verify_netcdf_file(path, f.grid);
+    if (f.kind == "hdf5") problem = verify_hdf5_file(path, f.grid);
+    if (!problem.empty()) return f.path + ": " + problem;
+  }
+  return {};
+}
+
+}  // namespace tellus_harness
