@@ -15,7 +15,8 @@ void print_usage(std::FILE* out) {
                "usage: tellus-harness COMMAND [options]\n\n"
                "Commands:\n"
                "  run [PATH...]      run integration suites over the MPI ranks (mpirun/srun for more than one)\n"
-               "  report --from DIR  rebuild a run's reports from its journals\n\n"
+               "  report --from DIR  rebuild a run's reports from its journals\n"
+               "  data generate|list|clean   the test-data cache\n\n"
                "  tellus-harness COMMAND --help   options of a command\n"
                "  tellus-harness --version\n");
 }
@@ -41,6 +42,7 @@ int main_dispatch(int argc, char** argv) {
   if (command == "__workload" && args.size() == 2) return run_workload_child(args[0], args[1]);
   try {
     if (command == "report") return report_command(args);
+    if (command == "data") return data_command(args);
   } catch (const UserError& e) {
     std::fprintf(stderr, "tellus-harness: error: %s\n", e.what());
     return kExitUsageOrInterrupted;

@@ -45,7 +45,8 @@ std::string env_or(const char* name, const std::string& fallback) {
   return v && *v ? v : fallback;
 }
 
-// $VAR and ${VAR} from the test's environment; an unset variable is an error, not "".
+// $VAR, ${VAR} and ${VAR:-default} from the test's environment; an unset variable without
+// a default is an error, not "".
 std::string expand(const std::string& text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -60,6 +61,12 @@ std::string expand(const std::string& text) {
       if (close == std::string::npos) throw std::invalid_argument("unclosed ${ in '" + text + "'");
       name = text.substr(end + 1, close - end - 1);
       end = close + 1;
+      if (const auto dash = name.find(":-"); dash != std::string::npos) {
+        const char* value = std::getenv(name.substr(0, dash).c_str());
+        out += value && *value ? value : name.substr(dash + 2);
+        i = end - 1;
+        continue;
+      }
     } else {
       while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
       name = text.substr(i + 1, end - i - 1);

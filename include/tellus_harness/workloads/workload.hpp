@@ -2,6 +2,7 @@
 // A workload kind (the `kind:` of a test) is a plugin: one file implementing this interface
 // plus one line in workload_registry.cpp. Every kind runs in its own child process.
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 

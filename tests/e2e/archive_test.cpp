@@ -1,0 +1,61 @@
+// The archive workload kinds under mpiexec -n 4, sharing one data cache.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+
+#include "harness_process.hpp"
+
+namespace fs = std::filesystem;
+
+TEST_CASE("archive workloads on 4 ranks: verified roundtrips, metrics, bad parameters fail only their test") {
+  const auto out = fresh_output_dir("archive");
+  const std::string cache = out + "-cache";
+  fs::remove_all(cache);
+  const auto r = run_shell("TELLUS_TEST_CACHE=" + cache + " " TELLUS_MPIEXEC " -n 4 --oversubscribe " TELLUS_HARNESS_EXE
+                           " run " + fixture("suites/archive.yaml") + " --output-dir " + out);
+  CHECK(r.exit_code == 1);
+  const auto report = read_json(out + "/report.json");
+  std::map<std::string, nlohmann::json> tests, harness;
+  for (const auto& t : report["tests"]) tests[t["nodeid"].get<std::string>().substr(t["nodeid"].get<std::string>().rfind("::") + 2)] = t;
+  for (const auto& t : report["harness"]["tests"]) harness[t["nodeid"].get<std::string>().substr(t["nodeid"].get<std::string>().rfind("::") + 2)] = t;
+  for (const char* ok : {"roundtrip_a", "roundtrip_b_same_dataset", "roundtrip_hdf5", "integrity", "concurrent"}) {
+    INFO(ok);
+    CHECK(tests[ok]["outcome"] == "passed");
+  }
+  const auto& m = harness["roundtrip_a"]["metrics"];
+  for (const char* metric : {"generate_s", "pack_s", "pack_mb_per_s", "put_s", "put_mb_per_s", "list_s", "get_s",
+                             "get_mb_per_s", "unpack_s", "unpack_mb_per_s", "verify_s", "dataset_bytes", "file_count"})
+    CHECK(m.contains(metric));
+  CHECK(m["dataset_bytes"] == 4 * 1024 * 1024);
+  CHECK(m["file_count"] == 40);
+  // The two roundtrips of one dataset: generated once in the shared cache.
+  CHECK(harness["roundtrip_a"]["metrics"]["dataset_cached"].get<int>() +
+            harness["roundtrip_b_same_dataset"]["metrics"]["dataset_cached"].get<int>() == 1);
+  CHECK(harness["integrity"]["metrics"]["corruptions_detected"] == 2);
+  CHECK(harness["concurrent"]["metrics"]["streams"] == 8);  // the local profile's max_concurrent_operations
+  CHECK_THAT(tests["negative_size"]["call"]["longrepr"].get<std::string>(), Catch::Contains("dataset.size_mb must be greater than zero"));
+  CHECK_THAT(tests["unknown_format"]["call"]["longrepr"].get<std::string>(), Catch::Contains("unknown archive format 'rar'"));
+  CHECK_THAT(tests["unwritable_target"]["call"]["longrepr"].get<std::string>(), Catch::Contains("/proc/sys/not-here is not a writable directory"));
+  CHECK(report["summary"]["passed"] == 5);
+  CHECK(report["summary"]["failed"] == 3);
+  fs::remove_all(cache);
+}
+
+TEST_CASE("data generate prints a cached archive's path, once generated, then found") {
+  const std::string cache = "/tmp/tellus-e2e/data-cache";
+  fs::remove_all(cache);
+  const std::string cmd = "TELLUS_TEST_CACHE=" + cache + " " TELLUS_HARNESS_EXE " data generate --size-mb 2 --files 20 --format tar.zst";
+  const auto first = run_shell(cmd);
+  CHECK(first.exit_code == 0);
+  CHECK_THAT(first.err, Catch::StartsWith("generated"));
+  const std::string path = first.out.substr(0, first.out.find('\n'));
+  CHECK(fs::exists(path));
+  CHECK_THAT(path, Catch::EndsWith(".tar.zst"));
+  const auto second = run_shell(cmd);
+  CHECK_THAT(second.err, Catch::StartsWith("found in cache"));
+  CHECK(second.out == first.out);
+  const auto bad = run_shell(TELLUS_HARNESS_EXE " data generate --files 0");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("dataset.files must be at least 1"));
+  fs::remove_all(cache);
+}
