@@ -1,6 +1,7 @@
 // The archive workload kinds under mpiexec -n 4, sharing one data cache.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "harness_process.hpp"
@@ -58,4 +59,22 @@ TEST_CASE("data generate prints a cached archive's path, once generated, then fo
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("dataset.files must be at least 1"));
   fs::remove_all(cache);
+}
+
+TEST_CASE("a full disk on the storage location fails the test with the system's message") {
+  const std::string mountpoint = "/tmp/tellus-e2e/tiny-tmpfs";
+  fs::create_directories(mountpoint);
+  if (run_shell("mount -t tmpfs -o size=2m tmpfs " + mountpoint).exit_code != 0) {
+    WARN("cannot mount a tmpfs here (needs root): full-disk case not exercised");
+    return;
+  }
+  const std::string suite = "/tmp/tellus-e2e/full-disk.yaml";
+  std::ofstream(suite) << "tests:\n  - name: disk_full\n    kind: archive_roundtrip\n"
+                          "    dataset: {files: 10, size_mb: 8}\n    target: " << mountpoint << "\n";
+  const auto out = fresh_output_dir("full-disk-run");
+  const auto r = run_harness(0, "run " + suite + " --output-dir " + out);
+  run_shell("umount " + mountpoint);
+  CHECK(r.exit_code == 1);
+  const auto report = read_json(out + "/report.json");
+  CHECK_THAT(report["tests"][0]["call"]["longrepr"].get<std::string>(), Catch::Contains("No space left on device"));
 }
