@@ -27,7 +27,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 for run in $(seq 1 "$RUNS"); do
   for schedule in lpt round-robin; do
     rm -rf "$work/out"
-    mpirun -np 4 "$HARNESS" run "$work/suite.yaml" --schedule "$schedule" --max-concurrent 1 --progress none \
+    mpirun -np 4 "$HARNESS" run "$work/suite.yaml" --schedule "$schedule" --max-concurrent 1 --progress none --perf-store none \
       --output-dir "$work/out" >/dev/null
     ratio "$work/out/report.json" >> "$work/${schedule%%-*}"
   done

@@ -25,16 +25,16 @@ for run in $(seq 1 "$RUNS"); do
   # Floors: spawning N `true` two at a time with nothing else, and the harness's fixed cost
   # (mpirun, MPI_Init of 2 ranks, loading the whole suite, reports) running a single test.
   t0=$(now); seq "$N" | xargs -P2 -n1 true; t1=$(now); echo "$t1 - $t0" | bc >> "$work/spawn.t"
-  rm -rf "$work/one"; t0=$(now); mpirun -np 2 "$HARNESS" run "$work/suite.yaml" -k t1999 --progress none --output-dir "$work/one" >/dev/null
+  rm -rf "$work/one"; t0=$(now); mpirun -np 2 "$HARNESS" run "$work/suite.yaml" -k t1999 --progress none --perf-store none --output-dir "$work/one" >/dev/null
   t1=$(now); echo "$t1 - $t0" | bc >> "$work/mpirun.t"
   t0=$(now); (cd "$work/ctest/build" && ctest -j2 -Q); t1=$(now)
   echo "$t1 - $t0" | bc >> "$work/ctest.t"
   rm -rf "$work/out"; t0=$(now)
-  mpirun -np 2 "$HARNESS" run "$work/suite.yaml" --max-concurrent 1 --progress none --output-dir "$work/out" >/dev/null
+  mpirun -np 2 "$HARNESS" run "$work/suite.yaml" --max-concurrent 1 --progress none --perf-store none --output-dir "$work/out" >/dev/null
   t1=$(now); echo "$t1 - $t0" | bc >> "$work/harness.t"
   test "$(jq .summary.passed "$work/out/report.json")" = "$N"
   rm -rf "$work/out"; t0=$(now)
-  mpirun -np 2 "$HARNESS" run "$work/suite.yaml" --progress none --output-dir "$work/out" >/dev/null
+  mpirun -np 2 "$HARNESS" run "$work/suite.yaml" --progress none --perf-store none --output-dir "$work/out" >/dev/null
   t1=$(now); echo "$t1 - $t0" | bc >> "$work/harness8.t"
 done
 c=$(median < "$work/ctest.t"); h=$(median < "$work/harness.t"); h8=$(median < "$work/harness8.t")

@@ -16,7 +16,10 @@ void print_usage(std::FILE* out) {
                "Commands:\n"
                "  run [PATH...]      run integration suites over the MPI ranks (mpirun/srun for more than one)\n"
                "  report --from DIR  rebuild a run's reports from its journals\n"
-               "  data generate|list|clean   the test-data cache\n\n"
+               "  data generate|list|clean   the test-data cache\n"
+               "  trends             metric histories from the perf-trend store\n"
+               "  regressions        sustained shifts in the bad direction (exit 1 when any)\n"
+               "  alert --report P   send the run's alert to a webhook when it is needed\n\n"
                "  tellus-harness COMMAND --help   options of a command\n"
                "  tellus-harness --version\n");
 }
@@ -43,6 +46,9 @@ int main_dispatch(int argc, char** argv) {
   try {
     if (command == "report") return report_command(args);
     if (command == "data") return data_command(args);
+    if (command == "trends") return trends_command(args);
+    if (command == "regressions") return regressions_command(args);
+    if (command == "alert") return alert_command(args);
   } catch (const UserError& e) {
     std::fprintf(stderr, "tellus-harness: error: %s\n", e.what());
     return kExitUsageOrInterrupted;

@@ -43,7 +43,7 @@ std::vector<std::string> available_profiles(const std::vector<std::string>& dirs
 Profile parse_profile(const std::string& file) {
   const YamlMap map(load_yaml_file(file), file, "profile");
   map.allow_only({"name", "timeout_multiplier", "max_concurrent_operations", "network_simulation",
-                  "large_file_tests", "storage_backends", "resource_limits"});
+                  "large_file_tests", "storage_backends", "resource_limits", "alert_webhook"});
   Profile p;
   p.file = file;
   p.name = map.string("name");
@@ -68,6 +68,7 @@ Profile parse_profile(const std::string& file) {
   limits.allow_only({"memory_mb", "disk_mb"});
   if (limits.has("memory_mb")) p.resource_limits.memory_mb = limits.non_negative_integer("memory_mb");
   if (limits.has("disk_mb")) p.resource_limits.disk_mb = limits.non_negative_integer("disk_mb");
+  if (map.has("alert_webhook")) p.alert_webhook = map.string("alert_webhook");
   const std::string origin = "profile " + p.name + " (" + file + ")";
   for (const char* key : {"timeout_multiplier", "max_concurrent_operations", "network_simulation",
                           "large_file_tests", "storage_backends", "resource_limits"})

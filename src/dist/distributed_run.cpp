@@ -6,10 +6,14 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include <set>
+
+#include "tellus_harness/alert/run_alert.hpp"
 #include "tellus_harness/config/user_error.hpp"
 #include "tellus_harness/dist/partition.hpp"
 #include "tellus_harness/dist/rank_loop.hpp"
 #include "tellus_harness/exec/interrupt.hpp"
+#include "tellus_harness/perf/run_recording.hpp"
 #include "tellus_harness/report/publish.hpp"
 #include "tellus_harness/report/test_result_json.hpp"
 
@@ -55,6 +59,38 @@ ExecutionPolicy policy_for(const RunPlan& plan, const RunRequest& request, int r
 std::string maxfail_reason(const RunPlan& plan) {
   return "maxfail: the run stopped after " + std::to_string(plan.maxfail) + " failure" +
          (plan.maxfail == 1 ? "" : "s");
+}
+
+// Rank 0 after the results are in: record the run in the perf-trend store, look for
+// regressions of its tests, write the reports, and alert when needed.
+int finish_run(RunOutcome& outcome, const RunRequest& request) {
+  TrendView trends;
+  bool have_trends = false;
+  std::string perf_file;
+  if (request.perf_store != "none") {
+    try {
+      const std::string store = request.perf_store.empty() ? default_perf_store() : request.perf_store;
+      perf_file = write_perf_run(store, perf_run_from(outcome));
+      std::vector<std::string> warnings;
+      trends.histories = metric_histories(load_perf_runs(store, outcome.plan.created_unix - 90 * 86400.0, warnings));
+      std::set<std::string> ours;
+      for (const auto& t : outcome.plan.tests) ours.insert(perf_key(t.spec));
+      for (auto& f : find_regressions(trends.histories, DetectorOptions{}))
+        if (ours.count(f.test)) trends.regressions.push_back(std::move(f));
+      for (auto& w : warnings) outcome.warnings.push_back(std::move(w));
+      have_trends = true;
+    } catch (const std::exception& e) {
+      outcome.warnings.push_back(std::string("perf-trend store not updated: ") + e.what());
+    }
+  }
+  const int code = publish_run(outcome, have_trends ? &trends : nullptr);
+  if (!perf_file.empty())
+    std::printf("Perf results: %s (%zu regression%s)\n", perf_file.c_str(), trends.regressions.size(),
+                trends.regressions.size() == 1 ? "" : "s");
+  const std::string webhook = choose_webhook(request.webhook, outcome.plan.profile);
+  if (!webhook.empty()) send_alert(alert_input_for(outcome, trends.regressions), webhook);
+  std::fflush(stdout);
+  return code;
 }
 
 }  // namespace
@@ -148,7 +184,7 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     outcome.results = complete_results(plan, finished, "run interrupted: the test never finished");
     outcome.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     outcome.plan = std::move(plan);
-    code = publish_run(outcome);
+    code = finish_run(outcome, request);
   }
   return mpi.broadcast(code);
 }

@@ -13,6 +13,8 @@
 #include "tellus_harness/config/suite.hpp"
 #include "tellus_harness/config/user_error.hpp"
 #include "tellus_harness/dist/partition.hpp"
+#include "tellus_harness/perf/run_recording.hpp"
+#include "tellus_harness/perf/trend_analysis.hpp"
 
 namespace fs = std::filesystem;
 
@@ -40,6 +42,17 @@ std::string create_output_dir(const std::string& requested) {
   }
 }
 
+// Each test's median duration over its recent runs, where the store has them, replaces the
+// suite's expected_duration as the scheduling estimate.
+void apply_duration_history(RunPlan& plan, const std::string& store) {
+  if (store == "none") return;
+  std::vector<std::string> ignored;  // unreadable files are reported by trends/regressions
+  const double month_ago = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() - 30 * 86400.0;
+  const auto medians = median_durations(load_perf_runs(store.empty() ? default_perf_store() : store, month_ago, ignored));
+  for (auto& t : plan.tests)
+    if (auto it = medians.find(perf_key(t.spec)); it != medians.end()) t.spec.expected_duration_s = it->second;
+}
+
 }  // namespace
 
 RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output) {
@@ -51,6 +64,7 @@ RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output)
   plan.profile = resolve_profile(request.profile, process_environment());
   Selection selection = select_tests(load_suites(request.paths, request.default_timeout_s), request.selection, plan.profile);
   plan.tests = std::move(selection.tests);
+  apply_duration_history(plan, request.perf_store);
   plan.deselected = selection.deselected;
   plan.created_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   plan.root = fs::current_path().string();

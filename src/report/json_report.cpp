@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tellus_harness/perf/run_recording.hpp"
 #include "tellus_harness/report/atomic_file.hpp"
 #include "tellus_harness/report/profile_json.hpp"
 #include "tellus_harness/report/test_result_json.hpp"
@@ -63,6 +64,8 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
     harness_tests.push_back(harness_test(outcome.results[i]));
     if (harness_tests.back()["metrics"].is_discarded()) harness_tests.back()["metrics"] = nlohmann::json::object();
   }
+  nlohmann::json perf_keys = nlohmann::json::array();
+  for (const auto& t : plan.tests) perf_keys.push_back(perf_key(t.spec));
   nlohmann::json ranks = nlohmann::json::array();
   for (const auto& r : rank_summaries(outcome.results))
     ranks.push_back({{"rank", r.rank}, {"host", r.host}, {"tests", r.tests}, {"busy_s", r.busy_s}});
@@ -80,7 +83,7 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
       {"harness", {{"version", TELLUS_HARNESS_VERSION}, {"command_line", plan.command_line}, {"profile", plan.profile},
                    {"output_dir", plan.output_dir}, {"schedule", plan.schedule}, {"maxfail", plan.maxfail},
                    {"ranks_requested", plan.ranks}, {"ranks", ranks}, {"interrupted", outcome.interrupted},
-                   {"tests", harness_tests}}}};
+                   {"tests", harness_tests}, {"perf_keys", perf_keys}}}};
   write_file_atomically(path, dump_json(report, 2) + "\n");
 }
 

@@ -1,15 +1,23 @@
 #include "tellus_harness/report/publish.hpp"
 
+#include <filesystem>
+
+#include "tellus_harness/report/atomic_file.hpp"
 #include "tellus_harness/report/json_report.hpp"
 #include "tellus_harness/report/junit_xml.hpp"
 #include "tellus_harness/report/terminal_summary.hpp"
 
 namespace tellus_harness {
 
-int publish_run(const RunOutcome& outcome) {
+std::string html_report_path(const RunPlan& plan) {
+  return (std::filesystem::path(plan.json_report_path).parent_path() / "report.html").string();
+}
+
+int publish_run(const RunOutcome& outcome, const TrendView* trends) {
   const int code = exit_code_for(outcome);
   write_json_report(outcome, code, outcome.plan.json_report_path);
   write_junit_xml(outcome, outcome.plan.junit_path);
+  write_file_atomically(html_report_path(outcome.plan), render_html_report(outcome, trends));
   print_terminal_summary(outcome);
   return code;
 }

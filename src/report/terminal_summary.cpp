@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "tellus_harness/report/publish.hpp"
+
 namespace tellus_harness {
 
 void print_terminal_summary(const RunOutcome& outcome, std::FILE* out) {
@@ -19,8 +21,8 @@ void print_terminal_summary(const RunOutcome& outcome, std::FILE* out) {
                s.skipped, s.error, outcome.duration_s, outcome.plan.profile.name.c_str(), outcome.plan.ranks);
   if (outcome.interrupted) std::fprintf(out, "!!! run interrupted: unfinished tests are reported as errors !!!\n");
   for (const auto& w : outcome.warnings) std::fprintf(out, "warning: %s\n", w.c_str());
-  std::fprintf(out, "JSON report:  %s\nJUnit report: %s\n", outcome.plan.json_report_path.c_str(),
-               outcome.plan.junit_path.c_str());
+  std::fprintf(out, "JSON report:  %s\nJUnit report: %s\nHTML report:  %s\n", outcome.plan.json_report_path.c_str(),
+               outcome.plan.junit_path.c_str(), html_report_path(outcome.plan).c_str());
   std::fflush(out);
 }
 

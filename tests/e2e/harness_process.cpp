@@ -25,6 +25,8 @@ struct MpiRootEnvironment {
     unsetenv("TELLUS_TEST_CONFIG");
     unsetenv("TELLUS_TIMEOUT_MULTIPLIER");
     unsetenv("TELLUS_CONCURRENT_LIMIT");
+    unsetenv("TELLUS_ALERT_WEBHOOK");
+    setenv("TELLUS_PERF_STORE", "/tmp/tellus-e2e/perf-store", 1);  // never the user's store
   }
 } const mpi_root_environment;
 }  // namespace

@@ -12,5 +12,8 @@ int main_dispatch(int argc, char** argv);
 int run_command(int argc, char** argv, const Arguments& args);  // run: needs MPI (argc/argv for MPI_Init)
 int report_command(const Arguments& args);                      // report --from DIR
 int data_command(const Arguments& args);                        // data generate|list|clean
+int trends_command(const Arguments& args);
+int regressions_command(const Arguments& args);
+int alert_command(const Arguments& args);
 
 }  // namespace tellus_harness

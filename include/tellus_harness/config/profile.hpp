@@ -24,6 +24,7 @@ struct Profile {
   bool large_file_tests = true;
   std::vector<std::string> storage_backends;
   ResourceLimits resource_limits;
+  std::string alert_webhook;  // optional; a secret: never printed whole
   // value name -> where the value came from, e.g. "environment TELLUS_TIMEOUT_MULTIPLIER".
   std::map<std::string, std::string> sources;
 };

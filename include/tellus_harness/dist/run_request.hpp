@@ -23,6 +23,8 @@ struct RunRequest {
   std::string schedule = "lpt";
   double kill_grace_s = 5;
   std::string progress = "auto";  // auto | lines | none
+  std::string perf_store;         // empty: default_perf_store(); "none": do not record
+  std::string webhook;            // empty: TELLUS_ALERT_WEBHOOK, else the profile's alert_webhook
   std::vector<std::string> command_line;
 };
 

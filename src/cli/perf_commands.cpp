@@ -1,0 +1,114 @@
+// `tellus-harness trends` and `tellus-harness regressions`: reading the perf-trend store.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "tellus_harness/cli/commands.hpp"
+#include "tellus_harness/cli/option_parsing.hpp"
+#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/perf/trend_analysis.hpp"
+
+namespace tellus_harness {
+
+namespace {
+
+double now_unix() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::vector<PerfRun> load(const std::string& store, double days) {
+  std::vector<std::string> warnings;
+  auto runs = load_perf_runs(store, days > 0 ? now_unix() - days * 86400 : 0, warnings);
+  for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  return runs;
+}
+
+void check_format(const std::string& format) {
+  if (format != "table" && format != "json") throw UserError("--format must be table or json, got '" + format + "'");
+}
+
+}  // namespace
+
+nlohmann::json regression_json(const RegressionFinding& f) {
+  const auto& r = f.regression;
+  return {{"test", f.test}, {"metric", f.metric}, {"baseline_value", r.baseline_value}, {"current_value", r.current_value},
+          {"change_percent", r.change_percent}, {"baseline_commit", r.baseline_commit.empty() ? nlohmann::json() : nlohmann::json(r.baseline_commit)},
+          {"current_commit", r.current_commit.empty() ? nlohmann::json() : nlohmann::json(r.current_commit)},
+          {"direction", direction_name(r.direction)}, {"confidence", r.confidence}, {"runs_since_change", r.runs_since_change}};
+}
+
+int trends_command(const Arguments& args) {
+  std::string store = default_perf_store(), test, metric, format = "table";
+  double days = 30;
+  po::options_description d("tellus-harness trends [options]\n\nMetric histories from the perf-trend store.\n\nOptions");
+  d.add_options()("help,h", "show this help")("perf-store", po::value(&store), "store directory (default TELLUS_PERF_STORE or ~/.tellus_perf)")(
+      "days", po::value(&days)->default_value(30), "how far back (0: everything)")("test", po::value(&test), "only this test (substring)")(
+      "metric", po::value(&metric), "only this metric")("format", po::value(&format)->default_value("table"), "table or json");
+  const auto vm = parse_command_options("trends", args, d);
+  if (vm.count("help")) {
+    std::cout << d << "\n";
+    return 0;
+  }
+  check_format(format);
+  const auto histories = metric_histories(load(store, days));
+  nlohmann::json out = nlohmann::json::array();
+  if (format == "table")
+    std::printf("%-50s %-22s %5s %12s %12s %12s %9s\n", "test", "metric", "runs", "first", "median", "latest", "change");
+  for (const auto& [key, h] : histories) {
+    if (!test.empty() && key.first.find(test) == std::string::npos) continue;
+    if (!metric.empty() && key.second != metric) continue;
+    std::vector<double> values;
+    for (const auto& p : h.points) values.push_back(p.value);
+    std::vector<double> sorted = values;
+    std::sort(sorted.begin(), sorted.end());
+    const double first = values.front(), latest = values.back(), med = sorted[sorted.size() / 2];
+    const double change = first != 0 ? (latest - first) / first * 100 : 0;
+    if (format == "table") {
+      std::printf("%-50s %-22s %5zu %12.4g %12.4g %12.4g %8.1f%%\n", key.first.c_str(), key.second.c_str(), values.size(),
+                  first, med, latest, change);
+    } else {
+      nlohmann::json points = nlohmann::json::array();
+      for (const auto& p : h.points) points.push_back({{"timestamp", p.timestamp}, {"value", p.value}, {"commit", p.commit}});
+      out.push_back({{"test", key.first}, {"metric", key.second}, {"direction", direction_name(h.direction)},
+                     {"median", med}, {"points", points}});
+    }
+  }
+  if (format == "json") std::cout << out.dump(2) << "\n";
+  return 0;
+}
+
+int regressions_command(const Arguments& args) {
+  std::string store = default_perf_store(), format = "table";
+  double threshold = 20, days = 0;
+  po::options_description d("tellus-harness regressions [options]\n\n"
+                            "Sustained shifts in the bad direction in the perf-trend store. Exit 1 when there are any.\n\nOptions");
+  d.add_options()("help,h", "show this help")("perf-store", po::value(&store), "store directory (default TELLUS_PERF_STORE or ~/.tellus_perf)")(
+      "threshold", po::value(&threshold)->default_value(20), "minimum shift, percent")(
+      "days", po::value(&days)->default_value(0), "only runs of the last DAYS (0: all)")(
+      "format", po::value(&format)->default_value("table"), "table or json");
+  const auto vm = parse_command_options("regressions", args, d);
+  if (vm.count("help")) {
+    std::cout << d << "\n";
+    return 0;
+  }
+  check_format(format);
+  if (!(threshold > 0)) throw UserError("--threshold must be greater than zero");
+  const auto findings = find_regressions(metric_histories(load(store, days)), DetectorOptions{threshold});
+  if (format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& f : findings) out.push_back(regression_json(f));
+    std::cout << out.dump(2) << "\n";
+  } else if (findings.empty()) {
+    std::printf("no regressions (threshold %g %%)\n", threshold);
+  } else {
+    std::printf("%-50s %-22s %12s %12s %9s %10s %8s\n", "test", "metric", "baseline", "current", "change", "since", "conf.");
+    for (const auto& f : findings)
+      std::printf("%-50s %-22s %12.4g %12.4g %8.1f%% %5d runs %7.3f\n", f.test.c_str(), f.metric.c_str(),
+                  f.regression.baseline_value, f.regression.current_value, f.regression.change_percent,
+                  f.regression.runs_since_change, f.regression.confidence);
+  }
+  return findings.empty() ? 0 : 1;
+}
+
+}  // namespace tellus_harness
