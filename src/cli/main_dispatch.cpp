@@ -19,7 +19,10 @@ void print_usage(std::FILE* out) {
                "  data generate|list|clean   the test-data cache\n"
                "  trends             metric histories from the perf-trend store\n"
                "  regressions        sustained shifts in the bad direction (exit 1 when any)\n"
-               "  alert --report P   send the run's alert to a webhook when it is needed\n\n"
+               "  alert --report P   send the run's alert to a webhook when it is needed\n"
+               "  slurm              write (--submit, --wait) the Slurm job that runs the suite\n"
+               "  nightly            submit the nightly job and alert (what the cron entry runs)\n"
+               "  cron               print or --install the nightly crontab entry\n\n"
                "  tellus-harness COMMAND --help   options of a command\n"
                "  tellus-harness --version\n");
 }
@@ -49,6 +52,9 @@ int main_dispatch(int argc, char** argv) {
     if (command == "trends") return trends_command(args);
     if (command == "regressions") return regressions_command(args);
     if (command == "alert") return alert_command(args);
+    if (command == "slurm") return slurm_command(args);
+    if (command == "nightly") return nightly_command(args);
+    if (command == "cron") return cron_command(args);
   } catch (const UserError& e) {
     std::fprintf(stderr, "tellus-harness: error: %s\n", e.what());
     return kExitUsageOrInterrupted;

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -359,6 +360,9 @@ void Executor::finish(Running& r, int status, std::vector<TestResult>& done) {
 }
 
 std::string this_host_name() {
+  // In a Slurm job step the node's name is what people look for (and what tells apart nodes
+  // that share a host name, as in containers).
+  if (const char* node = std::getenv("SLURMD_NODENAME"); node && *node) return node;
   char name[256] = {};
   gethostname(name, sizeof name - 1);
   return name;

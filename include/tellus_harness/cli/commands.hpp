@@ -15,5 +15,8 @@ int data_command(const Arguments& args);                        // data generate
 int trends_command(const Arguments& args);
 int regressions_command(const Arguments& args);
 int alert_command(const Arguments& args);
+int slurm_command(const Arguments& args);
+int nightly_command(const Arguments& args);
+int cron_command(const Arguments& args);
 
 }  // namespace tellus_harness
