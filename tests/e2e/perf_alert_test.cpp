@@ -11,17 +11,16 @@
 namespace fs = std::filesystem;
 
 namespace {
-const std::string kStore = "/tmp/tellus-e2e/trend-store";
-
-// Nine runs: put_s steady around 1.0, then 1.5 for the last three (a sustained +50 %).
-std::string nine_runs() {
-  fs::remove_all(kStore);
+// Nine runs into `store`: put_s steady around 1.0, then 1.5 for the last three (a sustained
+// +50 %). Each test case has its own store: ctest runs them in parallel.
+std::string nine_runs(const std::string& store) {
+  fs::remove_all(store);
   const double values[] = {1.0, 1.02, 0.98, 1.01, 0.99, 1.0, 1.5, 1.55, 1.52};
   std::string last;
   for (int i = 0; i < 9; ++i) {
-    last = fresh_output_dir("trend-" + std::to_string(i));
+    last = fresh_output_dir(fs::path(store).filename().string() + "-run" + std::to_string(i));
     run_shell("PUT_S=" + std::to_string(values[i]) + " " TELLUS_HARNESS_EXE " run " + fixture("suites/trend.yaml") +
-              " --perf-store " + kStore + " --output-dir " + last + " --progress none");
+              " --perf-store " + store + " --output-dir " + last + " --progress none");
   }
   return last;
 }
@@ -35,11 +34,12 @@ std::string slurp(const std::string& path) {
 }  // namespace
 
 TEST_CASE("the store records every run; regressions finds the sustained shift in the bad direction only") {
-  nine_runs();
+  const std::string store = "/tmp/tellus-e2e/store-regressions";
+  nine_runs(store);
   int files = 0;
-  for (const auto& e : fs::directory_iterator(kStore)) files += e.path().filename().string().starts_with("perf_results_");
+  for (const auto& e : fs::directory_iterator(store)) files += e.path().filename().string().starts_with("perf_results_");
   CHECK(files == 9);  // runs in the same second still get files of their own
-  const auto r = run_harness(0, "regressions --perf-store " + kStore + " --format json");
+  const auto r = run_harness(0, "regressions --perf-store " + store + " --format json");
   CHECK(r.exit_code == 1);
   const auto findings = nlohmann::json::parse(r.out);
   REQUIRE(findings.size() == 1);
@@ -51,13 +51,13 @@ TEST_CASE("the store records every run; regressions finds the sustained shift in
   for (const char* key : {"baseline_value", "current_value", "baseline_commit", "current_commit", "confidence"})
     CHECK(f.contains(key));
   // The seed's files stay readable; a broken one is skipped with a warning naming it.
-  std::ofstream(kStore + "/perf_results_1.json") << "{ not json";
-  const auto again = run_harness(0, "regressions --perf-store " + kStore);
+  std::ofstream(store + "/perf_results_1.json") << "{ not json";
+  const auto again = run_harness(0, "regressions --perf-store " + store);
   CHECK(again.exit_code == 1);
   CHECK_THAT(again.err, Catch::Contains("perf_results_1.json: skipped"));
-  const auto trends = run_harness(0, "trends --perf-store " + kStore + " --metric put_s --format json");
+  const auto trends = run_harness(0, "trends --perf-store " + store + " --metric put_s --format json");
   CHECK(nlohmann::json::parse(trends.out)[0]["points"].size() == 9);
-  CHECK(run_harness(0, "regressions --perf-store " + kStore + " --threshold 60").exit_code == 0);
+  CHECK(run_harness(0, "regressions --perf-store " + store + " --threshold 60").exit_code == 0);
 }
 
 TEST_CASE("a failing run alerts the webhook with the seed's payload; the URL never shows whole") {
@@ -100,22 +100,22 @@ TEST_CASE("a webhook that fails or hangs never fails the run, and says so") {
 }
 
 TEST_CASE("alert --report sends for regressions even when every test passed") {
-  const std::string last = nine_runs();
+  const std::string store = "/tmp/tellus-e2e/store-alert";
+  nine_runs(store);
   HttpReceiver server(200);
   const auto ok_run = fresh_output_dir("alert-regression");
-  run_shell("PUT_S=1.5 " TELLUS_HARNESS_EXE " run " + fixture("suites/trend.yaml") + " -k put_speed --perf-store " + kStore +
+  run_shell("PUT_S=1.5 " TELLUS_HARNESS_EXE " run " + fixture("suites/trend.yaml") + " -k put_speed --perf-store " + store +
             " --output-dir " + ok_run);
-  const auto r = run_harness(0, "alert --report " + ok_run + "/report.json --perf-store " + kStore + " --webhook http://127.0.0.1:" +
+  const auto r = run_harness(0, "alert --report " + ok_run + "/report.json --perf-store " + store + " --webhook http://127.0.0.1:" +
                                     std::to_string(server.port()) + "/h");
   CHECK(r.exit_code == 0);
   REQUIRE(server.bodies().size() == 1);
   const auto text = nlohmann::json::parse(server.bodies()[0])["text"].get<std::string>();
   CHECK_THAT(text, Catch::Contains("Regressions (1)") && Catch::Contains("put_s"));
-  (void)last;
 }
 
 TEST_CASE("report.html renders in headless Chromium: sections, timeline, trends, everything escaped") {
-  const std::string last = nine_runs();
+  const std::string last = nine_runs("/tmp/tellus-e2e/store-html");
   const std::string html = last + "/report.html";
   REQUIRE(fs::exists(html));
   const std::string source = slurp(html);

@@ -14,9 +14,11 @@
 namespace fs = std::filesystem;
 
 namespace {
-// The recovery suite's long tests run `sleep 67`, a command nothing else here uses.
-int live_recovery_sleeps() {
-  const auto r = run_shell("ps -eo stat=,args= | awk '$1 !~ /^Z/ && $2 == \"sleep\" && $3 == \"67\"' | wc -l");
+// Live `sleep SECONDS` processes: the recovery suite's long tests sleep 67, the interrupt
+// suite's 71, numbers no other test uses (ctest runs test cases in parallel).
+int live_sleeps(int seconds) {
+  const auto r = run_shell("ps -eo stat=,args= | awk '$1 !~ /^Z/ && $2 == \"sleep\" && $3 == \"" + std::to_string(seconds) +
+                           "\"' | wc -l");
   return std::stoi(r.out);
 }
 }  // namespace
@@ -41,7 +43,7 @@ TEST_CASE("after kill -9 of a rank, report --from keeps every finished result") 
   // No test process outlives the job (the rank's orphan guard and the others' SIGTERM handlers).
   int live = -1;
   for (int i = 0; i < 50 && live != 0; ++i) {
-    live = live_recovery_sleeps();
+    live = live_sleeps(67);
     if (live != 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   CHECK(live == 0);
@@ -79,8 +81,8 @@ TEST_CASE("report without a run directory is a clear error") {
 
 TEST_CASE("SIGINT ends the run cleanly: finished tests kept, running ones errors, exit 2") {
   const auto out = fresh_output_dir("interrupt");
-  const auto r = run_shell(std::string(TELLUS_HARNESS_EXE) + " run " + fixture("suites/recovery.yaml") +
-                           " -k 'quick or long' --max-concurrent 4 --progress none --output-dir " + out +
+  const auto r = run_shell(std::string(TELLUS_HARNESS_EXE) + " run " + fixture("suites/interrupt.yaml") +
+                           " --max-concurrent 4 --progress none --output-dir " + out +
                            " & pid=$!; sleep 2; kill -INT $pid; wait $pid");
   CHECK(r.exit_code == 2);
   CHECK(r.seconds < 30);
@@ -91,5 +93,5 @@ TEST_CASE("SIGINT ends the run cleanly: finished tests kept, running ones errors
   for (const auto& t : report["tests"])
     if (t["outcome"] == "error") CHECK(t["call"]["longrepr"] == "run interrupted (SIGINT)");
   CHECK(report["harness"]["interrupted"] == true);
-  CHECK(live_recovery_sleeps() == 0);
+  CHECK(live_sleeps(71) == 0);
 }
