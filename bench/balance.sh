@@ -5,6 +5,7 @@
 # the makespan is read from the report (first start to last stop). Goal: <= 1.05 for LPT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 source scripts/mpi-env
 HARNESS=${HARNESS:-build/src/tellus-harness}
 RUNS=${RUNS:-3}
@@ -22,7 +23,6 @@ bound=$(echo "l = $longest; q = $total / 4; if (l > q) l else q" | bc -l)
 ratio() {  # makespan of a report / bound
   jq --argjson bound "$bound" '([.harness.tests[].stop] | max) - ([.harness.tests[].start] | min) | . / $bound' "$1"
 }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 : > "$work/lpt"; : > "$work/rr"
 for run in $(seq 1 "$RUNS"); do
   for schedule in lpt round-robin; do

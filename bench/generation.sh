@@ -4,11 +4,11 @@
 # RUNS times; prints medians and ratios. Goal: netCDF and HDF5 >= 0.8 x dd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 BENCH=${BENCH:-build/bench/bench_generation}
 DIR=${DIR:-$(pwd)/build}
 RUNS=${RUNS:-3}
 MB=${MB:-1024}
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "== generation in memory (best of 3 each)"
 "$BENCH" memory 512

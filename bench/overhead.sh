@@ -5,6 +5,7 @@
 # its local profile default (8 per rank) is measured beside them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 source scripts/mpi-env
 HARNESS=${HARNESS:-build/src/tellus-harness}
 RUNS=${RUNS:-5}
@@ -18,14 +19,12 @@ mkdir -p "$work/ctest"
   for i in $(seq 1 "$N"); do echo "add_test(NAME t$i COMMAND true)"; done; } > "$work/ctest/CMakeLists.txt"
 cmake -S "$work/ctest" -B "$work/ctest/build" >/dev/null
 
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 : > "$work/ctest.t"; : > "$work/harness.t"; : > "$work/harness8.t"; : > "$work/spawn.t"; : > "$work/mpirun.t"
 for run in $(seq 1 "$RUNS"); do
   # Floors: spawning N `true` two at a time with nothing else, and the harness's fixed cost
   # (mpirun, MPI_Init of 2 ranks, loading the whole suite, reports) running a single test.
   t0=$(now); seq "$N" | xargs -P2 -n1 true; t1=$(now); echo "$t1 - $t0" | bc >> "$work/spawn.t"
-  rm -rf "$work/one"; t0=$(now); mpirun -np 2 "$HARNESS" run "$work/suite.yaml" -k t1999 --progress none --perf-store none --output-dir "$work/one" >/dev/null
+  rm -rf "$work/one"; t0=$(now); mpirun -np 2 "$HARNESS" run "$work/suite.yaml" -k "t$N" --progress none --perf-store none --output-dir "$work/one" >/dev/null
   t1=$(now); echo "$t1 - $t0" | bc >> "$work/mpirun.t"
   t0=$(now); (cd "$work/ctest/build" && ctest -j2 -Q); t1=$(now)
   echo "$t1 - $t0" | bc >> "$work/ctest.t"

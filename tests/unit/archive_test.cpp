@@ -2,6 +2,8 @@
 #include <archive_entry.h>
 
 #include <catch2/catch.hpp>
+
+#include "temp_dir.hpp"
 #include <filesystem>
 #include <fstream>
 
@@ -12,13 +14,6 @@ using namespace tellus_harness;
 namespace fs = std::filesystem;
 
 namespace {
-std::string fresh(const std::string& name) {
-  const std::string dir = "/tmp/tellus-archive-test/" + name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 struct Entry {
   std::string name;
   std::string content;
@@ -56,7 +51,7 @@ std::string craft(const std::string& path, const std::vector<Entry>& entries) {
 }  // namespace
 
 TEST_CASE("pack and extract round-trip in every format, hashing as they extract") {
-  const std::string dir = fresh("roundtrip");
+  const std::string dir = fresh_temp_dir("roundtrip");
   fs::create_directories(dir + "/src/data");
   std::ofstream(dir + "/src/data/a.nc") << std::string(100000, 'a');
   std::ofstream(dir + "/src/b.log") << "hello\n";
@@ -76,14 +71,14 @@ TEST_CASE("pack and extract round-trip in every format, hashing as they extract"
 }
 
 TEST_CASE("extraction refuses entries that would leave the target, writing nothing outside") {
-  const std::string dir = fresh("guards");
+  const std::string dir = fresh_temp_dir("guards");
   const std::string target = dir + "/target";
   const std::vector<std::pair<std::vector<Entry>, std::string>> attacks{
       {{{"ok.txt", "fine", "", ""}, {"../escaped.txt", "evil", "", ""}}, "entry '../escaped.txt' has a '..' component"},
-      {{{"/tmp/tellus-archive-test/guards/abs.txt", "evil", "", ""}}, "has an absolute path"},
+      {{{"/tmp/tellus-unit/guards/abs.txt", "evil", "", ""}}, "has an absolute path"},
       {{{"sub/../../escaped.txt", "evil", "", ""}}, "has a '..' component"},
-      {{{"link", "", "/tmp/tellus-archive-test/guards", ""}, {"link/escaped.txt", "evil", "", ""}},
-       "entry 'link' is a symlink to '/tmp/tellus-archive-test/guards', outside the target"},
+      {{{"link", "", "/tmp/tellus-unit/guards", ""}, {"link/escaped.txt", "evil", "", ""}},
+       "entry 'link' is a symlink to '/tmp/tellus-unit/guards', outside the target"},
       {{{"d/link", "", "../../", ""}, {"d/link/escaped.txt", "evil", "", ""}}, "is a symlink to '../../'"},
       {{{"hard", "", "", "../escaped.txt"}}, "is a hard link to '../escaped.txt'"},
   };

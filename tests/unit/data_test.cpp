@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include "temp_dir.hpp"
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -15,13 +17,6 @@ using namespace tellus_harness;
 namespace fs = std::filesystem;
 
 namespace {
-std::string fresh(const std::string& name) {
-  const std::string dir = "/tmp/tellus-data-test/" + name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 std::string run(const std::string& command) {
   std::string out;
   FILE* p = popen((command + " 2>&1").c_str(), "r");
@@ -33,7 +28,7 @@ std::string run(const std::string& command) {
 }  // namespace
 
 TEST_CASE("a netCDF-4 file holds CF climate output that ncdump reads and the library reads back") {
-  const std::string path = fresh("nc") + "/t.nc";
+  const std::string path = fresh_temp_dir("nc") + "/t.nc";
   const GriddedFileSpec spec{7, 12, {8, 16}, false};
   write_netcdf_file(path, spec);
   const std::string header = run("ncdump -h " + path);
@@ -48,7 +43,7 @@ TEST_CASE("a netCDF-4 file holds CF climate output that ncdump reads and the lib
 }
 
 TEST_CASE("an HDF5 file has groups, chunked datasets and attributes that h5dump reads") {
-  const std::string path = fresh("h5") + "/t.h5";
+  const std::string path = fresh_temp_dir("h5") + "/t.h5";
   const GriddedFileSpec spec{3, 5, {4, 8}, true};
   write_hdf5_file(path, spec);
   const std::string header = run("h5dump -H -p " + path);
@@ -72,8 +67,8 @@ TEST_CASE("fields are smooth plus noise: realistic compression, physical values"
 
 TEST_CASE("datasets are deterministic and their total size is what was asked") {
   const DatasetSpec spec{30, 3, "seed", 11, "none"};
-  const Manifest a = generate_dataset(spec, fresh("det-a"));
-  const Manifest b = generate_dataset(spec, fresh("det-b"));
+  const Manifest a = generate_dataset(spec, fresh_temp_dir("det-a"));
+  const Manifest b = generate_dataset(spec, fresh_temp_dir("det-b"));
   REQUIRE(a.files.size() == 30);
   for (std::size_t i = 0; i < a.files.size(); ++i) {
     CHECK(a.files[i].path == b.files[i].path);
@@ -83,13 +78,13 @@ TEST_CASE("datasets are deterministic and their total size is what was asked") {
   CHECK(a.files[0].path == "data/output_0000.nc");
   CHECK(a.files[5].path == "logs/run_0005.log");
   CHECK(a.files[1].path == "results/file_0001.dat");
-  CHECK(a.files[0].sha256 == sha256_of_file("/tmp/tellus-data-test/det-a/data/output_0000.nc"));
+  CHECK(a.files[0].sha256 == sha256_of_file("/tmp/tellus-unit/det-a/data/output_0000.nc"));
 }
 
 TEST_CASE("netCDF and HDF5 file sizes are within 1 % of what was asked") {
   for (const char* mix : {"netcdf", "hdf5"}) {
     INFO(mix);
-    const Manifest m = generate_dataset({4, 2, mix, 5, "none"}, fresh(std::string("size-") + mix));
+    const Manifest m = generate_dataset({4, 2, mix, 5, "none"}, fresh_temp_dir(std::string("size-") + mix));
     for (const auto& f : m.files) CHECK(std::fabs(static_cast<double>(f.size) - 524288.0) / 524288.0 <= 0.01);
   }
 }
@@ -101,7 +96,7 @@ TEST_CASE("bad dataset parameters are clear errors") {
 }
 
 TEST_CASE("many processes asking the cache for one entry generate it once") {
-  const std::string dir = fresh("cache-concurrent");
+  const std::string dir = fresh_temp_dir("cache-concurrent");
   const DatasetSpec spec{20, 4, "seed", 21, "none"};
   std::vector<pid_t> children;
   for (int i = 0; i < 6; ++i) {
@@ -129,7 +124,7 @@ TEST_CASE("many processes asking the cache for one entry generate it once") {
 }
 
 TEST_CASE("a corrupted or partial cache entry is detected and regenerated") {
-  const std::string dir = fresh("cache-corrupt");
+  const std::string dir = fresh_temp_dir("cache-corrupt");
   const DatasetSpec spec{10, 1, "seed", 22, "none"};
   DataCache cache(dir);
   const auto first = cache.dataset(spec);

@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+
+#include "temp_dir.hpp"
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -40,16 +42,10 @@ std::vector<TestResult> run_all(Executor& ex, const std::vector<TestSpec>& tests
   return done;
 }
 
-std::string fresh_dir(const std::string& name) {
-  const std::string dir = "/tmp/tellus-executor-test/" + name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 }  // namespace
 
 TEST_CASE("outcomes: pass, exit status, signal, output, workspaces kept only for failures") {
-  const auto dir = fresh_dir("outcomes");
+  const auto dir = fresh_temp_dir("outcomes");
   Executor ex(policy(dir));
   const auto r = run_all(ex, {shell_test("ok", "echo out; echo err >&2; touch $TELLUS_CACHE_DIR/x"),
                               shell_test("three", "exit 3"), shell_test("segv", "kill -SEGV $$")});
@@ -65,7 +61,7 @@ TEST_CASE("outcomes: pass, exit status, signal, output, workspaces kept only for
 }
 
 TEST_CASE("a timeout gives the timeout, the multiplier and the effective limit; SIGKILL follows SIGTERM") {
-  auto p = policy(fresh_dir("timeout"));
+  auto p = policy(fresh_temp_dir("timeout"));
   p.timeout_multiplier = 2;
   Executor ex(p);
   const auto t0 = std::chrono::steady_clock::now();
@@ -80,7 +76,7 @@ TEST_CASE("a timeout gives the timeout, the multiplier and the effective limit; 
 }
 
 TEST_CASE("memory and disk limits stop the offender and leave the others alone") {
-  auto p = policy(fresh_dir("limits"));
+  auto p = policy(fresh_temp_dir("limits"));
   p.limits.memory_mb = 64;
   p.limits.disk_mb = 20;
   p.disk_check_interval_s = 0.2;
@@ -96,7 +92,7 @@ TEST_CASE("memory and disk limits stop the offender and leave the others alone")
 }
 
 TEST_CASE("removing a workspace never follows a symlink out of it") {
-  const auto dir = fresh_dir("symlink");
+  const auto dir = fresh_temp_dir("symlink");
   const std::string outside = dir + "/precious";
   fs::create_directories(outside);
   std::ofstream(outside + "/data") << "keep me";
@@ -108,7 +104,7 @@ TEST_CASE("removing a workspace never follows a symlink out of it") {
 }
 
 TEST_CASE("stop_all ends running tests as errors with the reason") {
-  Executor ex(policy(fresh_dir("stop")));
+  Executor ex(policy(fresh_temp_dir("stop")));
   ex.start(0, shell_test("long", "sleep 30"));
   ex.wait(std::chrono::milliseconds(50));
   ex.stop_all("run interrupted (SIGINT)");
@@ -121,7 +117,7 @@ TEST_CASE("stop_all ends running tests as errors with the reason") {
 }
 
 TEST_CASE("metrics a test writes to TELLUS_METRICS_FILE reach its result") {
-  Executor ex(policy(fresh_dir("metrics")));
+  Executor ex(policy(fresh_temp_dir("metrics")));
   const auto r = run_all(ex, {shell_test("m", "echo '{\"put_s\": 1.5}' > \"$TELLUS_METRICS_FILE\"")});
   CHECK(nlohmann::json::parse(r[0].metrics_json)["put_s"] == 1.5);
 }
