@@ -35,7 +35,11 @@ std::string slurp(const std::string& path) {
 
 TEST_CASE("the store records every run; regressions finds the sustained shift in the bad direction only") {
   const std::string store = "/tmp/tellus-e2e/store-regressions";
-  nine_runs(store);
+  const std::string last = nine_runs(store);
+  // The scheduler took put_speed's expected duration from the earlier runs (the suite gives none).
+  const auto plan = read_json(last + "/run.json");
+  CHECK(plan["tests"][0]["spec"]["name"] == "put_speed");
+  CHECK(plan["tests"][0]["spec"]["expected_duration_s"].get<double>() > 0);
   int files = 0;
   for (const auto& e : fs::directory_iterator(store)) files += e.path().filename().string().starts_with("perf_results_");
   CHECK(files == 9);  // runs in the same second still get files of their own
