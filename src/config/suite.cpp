@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "tellus_harness/config/backend_config.hpp"
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
 #include "tellus_harness/workloads/workload.hpp"
@@ -44,19 +45,34 @@ struct SuiteDefaults {
   std::vector<std::string> markers;
   std::map<std::string, std::string> env;
   std::optional<double> expected_duration_s;
-  std::string backend;
+  TestSpec backend;  // backend, backend_name, backend_config
 };
 
-void check_backend(const YamlMap& map) {
+// `backend:` names a backend of the suite's `backends:` section, or a bare type.
+void resolve_backend(const YamlMap& map, const std::map<std::string, BackendConfig>& backends, TestSpec& t) {
   const std::string backend = map.string("backend");
-  const auto& known = known_backend_types();
-  if (std::find(known.begin(), known.end(), backend) != known.end()) return;
+  if (auto it = backends.find(backend); it != backends.end()) {
+    t.backend = it->second.type;
+    t.backend_name = backend;
+    t.backend_config = it->second.config_json;
+    return;
+  }
+  const auto& types = known_backend_types();
+  if (std::find(types.begin(), types.end(), backend) != types.end()) {
+    t.backend = backend;
+    t.backend_name.clear();
+    t.backend_config.clear();
+    return;
+  }
+  std::vector<std::string> known = types;
+  for (const auto& [name, b] : backends) known.push_back(name);
   std::string message = "unknown backend '" + backend + "'";
   if (auto near = nearest_word(backend, known); !near.empty()) message += "; did you mean '" + near + "'?";
-  throw UserError(map.file(), map.line_of("backend"), message + " (known: file, ssh, s3, tape)");
+  throw UserError(map.file(), map.line_of("backend"),
+                  message + " (a type: file, ssh, s3, tape, or a name from the suite's backends:)");
 }
 
-SuiteDefaults read_defaults(const YamlMap& suite) {
+SuiteDefaults read_defaults(const YamlMap& suite, const std::map<std::string, BackendConfig>& backends) {
   SuiteDefaults d;
   if (!suite.has("defaults")) return d;
   const YamlMap map = suite.map("defaults", "defaults");
@@ -65,15 +81,13 @@ SuiteDefaults read_defaults(const YamlMap& suite) {
   if (map.has("markers")) d.markers = map.string_list("markers");
   if (map.has("env")) d.env = map.string_map("env");
   if (map.has("expected_duration")) d.expected_duration_s = map.positive_number("expected_duration");
-  if (map.has("backend")) {
-    check_backend(map);
-    d.backend = map.string("backend");
-  }
+  if (map.has("backend")) resolve_backend(map, backends, d.backend);
   return d;
 }
 
 TestSpec read_test(const YAML::Node& node, const std::string& file, const std::string& suite_name,
-                   const SuiteDefaults& defaults, double default_timeout_s) {
+                   const SuiteDefaults& defaults, const std::map<std::string, BackendConfig>& backends,
+                   double default_timeout_s) {
   static const std::regex kValidName("[A-Za-z0-9_.-]+");
   if (!node.IsMap()) throw UserError(file, yaml_line(node), "each entry of 'tests' must be a mapping");
   const YamlMap probe(node, file, "test");
@@ -112,12 +126,11 @@ TestSpec read_test(const YAML::Node& node, const std::string& file, const std::s
   t.env = defaults.env;
   if (map.has("env"))
     for (const auto& [k, v] : map.string_map("env")) t.env[k] = v;
-  t.backend = defaults.backend;
-  if (map.has("backend")) {
-    check_backend(map);
-    t.backend = map.string("backend");
-  }
-  t.params_json = workload->parse_parameters(map);
+  t.backend = defaults.backend.backend;
+  t.backend_name = defaults.backend.backend_name;
+  t.backend_config = defaults.backend.backend_config;
+  if (map.has("backend")) resolve_backend(map, backends, t);
+  t.params_json = workload->parse_parameters(map, backends);
   return t;
 }
 
@@ -127,15 +140,16 @@ std::vector<TestSpec> load_suites(const std::vector<std::string>& paths, double 
   std::vector<TestSpec> tests;
   for (const auto& file : expand_suite_paths(paths)) {
     const YamlMap suite(load_yaml_file(file), file, "suite");
-    suite.allow_only({"suite", "defaults", "tests"});
+    suite.allow_only({"suite", "defaults", "backends", "tests"});
     const std::string suite_name = suite.has("suite") ? suite.string("suite") : fs::path(file).stem().string();
-    const SuiteDefaults defaults = read_defaults(suite);
+    const auto backends = read_backends(suite);
+    const SuiteDefaults defaults = read_defaults(suite, backends);
     if (!suite.has("tests")) throw UserError(file, suite.line(), "suite has no 'tests' list");
     const YAML::Node list = suite.get("tests");
     if (!list.IsSequence()) suite.fail("tests", "must be a list of tests");
     std::map<std::string, int> seen;
     for (const auto& node : list) {
-      TestSpec t = read_test(node, file, suite_name, defaults, default_timeout_s);
+      TestSpec t = read_test(node, file, suite_name, defaults, backends, default_timeout_s);
       if (auto it = seen.find(t.name); it != seen.end())
         throw UserError(file, t.line, "duplicate test name '" + t.name + "' (first defined on line " + std::to_string(it->second) + ")");
       seen[t.name] = t.line;

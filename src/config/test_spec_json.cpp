@@ -7,7 +7,7 @@ namespace tellus_harness {
 void to_json(nlohmann::json& j, const TestSpec& t) {
   j = {{"suite", t.suite}, {"suite_file", t.suite_file}, {"line", t.line}, {"name", t.name},
        {"nodeid", t.nodeid}, {"kind", t.kind}, {"markers", t.markers}, {"timeout_s", t.timeout_s},
-       {"expected_duration_s", t.expected_duration_s}, {"env", t.env}, {"backend", t.backend},
+       {"expected_duration_s", t.expected_duration_s}, {"env", t.env}, {"backend", t.backend}, {"backend_name", t.backend_name}, {"backend_config", t.backend_config},
        {"params_json", t.params_json}, {"workspace_name", t.workspace_name}};
 }
 
@@ -23,6 +23,8 @@ void from_json(const nlohmann::json& j, TestSpec& t) {
   j.at("expected_duration_s").get_to(t.expected_duration_s);
   j.at("env").get_to(t.env);
   j.at("backend").get_to(t.backend);
+  j.at("backend_name").get_to(t.backend_name);
+  j.at("backend_config").get_to(t.backend_config);
   j.at("params_json").get_to(t.params_json);
   j.at("workspace_name").get_to(t.workspace_name);
 }

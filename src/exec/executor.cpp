@@ -137,6 +137,7 @@ void Executor::start(int index, const TestSpec& spec) {
   launch.cwd = run->workspace;
   for (char** e = environ; *e; ++e) launch.env.emplace_back(*e);
   for (const auto& [k, v] : spec.env) launch.env.push_back(k + "=" + v);
+  if (!spec.backend_config.empty()) launch.env.push_back("TELLUS_BACKEND_CONFIG=" + spec.backend_config);
   const std::string ws = run->workspace;
   for (const auto& kv : {"TELLUS_TEST_WORKSPACE=" + ws, "TELLUS_CACHE_DIR=" + ws + "/cache",
                          "TELLUS_CONFIG_DIR=" + ws + "/config", "TELLUS_METRICS_FILE=" + ws + "/.tellus-metrics.json",
@@ -327,6 +328,11 @@ void Executor::finish(Running& r, int status, std::vector<TestResult>& done) {
   } else if (r.stop != StopReason::kNone) {
     res.outcome = Outcome::kFailed;
     res.longrepr = r.stop_message;
+    // What it was doing when stopped (e.g. "staging 3 files from tape").
+    if (r.stop == StopReason::kTimeout) {
+      const std::string last = last_line_of(res.stderr_text.empty() ? res.stdout_text : res.stderr_text);
+      if (!last.empty()) res.longrepr += "; last output" + last;
+    }
   } else if (WIFSIGNALED(status)) {
     res.outcome = Outcome::kFailed;
     res.longrepr = "killed by " + signal_description(WTERMSIG(status));

@@ -2,10 +2,12 @@
 
 namespace tellus_harness {
 
-std::unique_ptr<StorageBackend> make_storage_backend(const std::string& type, const std::string& root) {
+std::unique_ptr<StorageBackend> make_storage_backend(const std::string& type, const std::string& root,
+                                                     const std::string& config_json) {
   // One line per backend type.
   if (type == "file") return make_file_backend(root);
-  throw StorageError("storage backend '" + type + "' is not available in this build (available: file)");
+  if (type == "tape") return make_tape_backend(root, config_json);
+  throw StorageError("storage backend '" + type + "' is not available in this build (available: file, tape)");
 }
 
 }  // namespace tellus_harness

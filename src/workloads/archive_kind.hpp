@@ -10,7 +10,9 @@ namespace tellus_harness {
 class ArchiveKind : public Workload {
  public:
   std::vector<std::string> parameter_keys() const override { return archive_parameter_keys(); }
-  std::string parse_parameters(const YamlMap& test) const override { return parse_archive_parameters(test).dump(); }
+  std::string parse_parameters(const YamlMap& test, const SuiteBackends&) const override {
+    return parse_archive_parameters(test).dump();
+  }
   std::vector<std::string> child_argv(const TestSpec& spec, const std::string& self_exe) const override {
     return {self_exe, "__workload", kind(), spec.params_json};
   }

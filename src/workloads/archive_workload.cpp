@@ -84,6 +84,7 @@ std::string expand(const std::string& text) {
 ArchiveJob open_archive_job(const std::string& params_json) {
   const auto p = nlohmann::json::parse(params_json);
   ArchiveJob job;
+  job.params_json = params_json;
   const auto d = p.value("dataset", nlohmann::json::object());
   job.dataset.files = d.value("files", job.dataset.files);
   job.dataset.size_mb = d.value("size_mb", job.dataset.size_mb);
@@ -95,23 +96,31 @@ ArchiveJob open_archive_job(const std::string& params_json) {
   validate_dataset_spec(job.dataset);
   job.format = parse_archive_format(p.value("archive", nlohmann::json::object()).value("format", "tar"));
   job.backend_type = p.value("backend", "file");
+  nlohmann::json config = nlohmann::json::object();
+  if (const char* c = std::getenv("TELLUS_BACKEND_CONFIG"); c && *c) {
+    config = nlohmann::json::parse(c);
+    job.backend_type = config.value("type", job.backend_type);
+    job.backend_config = config.dump();
+  }
 
   const std::string workspace = env_or("TELLUS_TEST_WORKSPACE", fs::current_path().string());
   const std::string test = env_or("TELLUS_TEST_NAME", "workload");
   const std::string unique = test + "-" + std::to_string(getpid());
-  job.target = p.contains("target") ? expand(p["target"].get<std::string>()) : workspace + "/storage";
+  job.target = p.contains("target")    ? expand(p["target"].get<std::string>())
+               : config.contains("root") ? expand(config["root"].get<std::string>())
+                                         : workspace + "/storage";
   job.scratch = (fs::path(p.contains("scratch") ? expand(p["scratch"].get<std::string>()) : workspace) /
                  ("scratch-" + unique)).string();
   job.remote_dir = "tellus-harness-" + unique;
   std::error_code ec;
   fs::create_directories(job.scratch, ec);
   if (ec) throw StorageError("cannot create scratch directory " + job.scratch + ": " + ec.message());
-  if (job.backend_type == "file") {
+  if (job.backend_type == "file" || job.backend_type == "tape") {
     fs::create_directories(job.target, ec);
     if (ec || access(job.target.c_str(), W_OK) != 0)
       throw StorageError("target " + job.target + " is not a writable directory" + (ec ? ": " + ec.message() : ""));
   }
-  job.backend = make_storage_backend(job.backend_type, job.target);
+  job.backend = make_storage_backend(job.backend_type, job.target, job.backend_config);
   job.backend->mkdir(job.remote_dir);
   return job;
 }

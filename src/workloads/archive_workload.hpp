@@ -29,10 +29,12 @@ struct ArchiveJob {
   DatasetSpec dataset;
   ArchiveFormat format = ArchiveFormat::kTar;
   std::string backend_type = "file";
+  std::string backend_config = "{}";  // the suite's backends: entry, from TELLUS_BACKEND_CONFIG
   std::string target;   // directory on the storage location
   std::string scratch;  // local working directory (archives, unpacked files)
   std::string remote_dir;  // unique directory of this test under the target
   std::unique_ptr<StorageBackend> backend;
+  std::string params_json;  // all of the test's parameters, for kinds with their own
 };
 
 // Validates the values, expands $VAR and ${VAR} in target and scratch, and creates both.

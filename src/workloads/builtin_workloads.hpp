@@ -10,5 +10,7 @@ std::unique_ptr<Workload> make_command_workload();
 std::unique_ptr<Workload> make_archive_roundtrip_workload();
 std::unique_ptr<Workload> make_integrity_workload();
 std::unique_ptr<Workload> make_concurrent_access_workload();
+std::unique_ptr<Workload> make_stage_recall_workload();
+std::unique_ptr<Workload> make_transfer_workload();
 
 }  // namespace tellus_harness

@@ -13,7 +13,7 @@ class CommandWorkload final : public Workload {
   std::string kind() const override { return "command"; }
   std::vector<std::string> parameter_keys() const override { return {"command"}; }
 
-  std::string parse_parameters(const YamlMap& test) const override {
+  std::string parse_parameters(const YamlMap& test, const SuiteBackends&) const override {
     const YAML::Node command = test.get("command");
     nlohmann::json params;
     if (!command.IsDefined() || command.IsNull())

@@ -15,6 +15,8 @@ const std::vector<std::unique_ptr<Workload>>& registry() {
     w.push_back(make_archive_roundtrip_workload());
     w.push_back(make_integrity_workload());
     w.push_back(make_concurrent_access_workload());
+    w.push_back(make_stage_recall_workload());
+    w.push_back(make_transfer_workload());
     return w;
   }();
   return workloads;

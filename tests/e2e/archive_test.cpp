@@ -78,3 +78,25 @@ TEST_CASE("a full disk on the storage location fails the test with the system's 
   const auto report = read_json(out + "/report.json");
   CHECK_THAT(report["tests"][0]["call"]["longrepr"].get<std::string>(), Catch::Contains("No space left on device"));
 }
+
+TEST_CASE("tape: staging passes under hpc_cluster's multiplier, fails clearly without it, is skipped where tape is off") {
+  const auto out = fresh_output_dir("tape-hpc");
+  const auto hpc = run_harness(2, "run " + fixture("suites/tape.yaml") + " --env-config hpc_cluster --output-dir " + out);
+  CHECK(hpc.exit_code == 0);
+  const auto report = read_json(out + "/report.json");
+  CHECK(report["summary"]["passed"] == 3);
+  const auto& metrics = report["harness"]["tests"][0]["metrics"];
+  CHECK(metrics["stage_s"].get<double>() >= 1.2);  // 1 s mount + 0.2 s seek + 2 MiB / 200 MB/s
+  CHECK(metrics.contains("migrate_wait_s"));
+
+  const auto tight = fresh_output_dir("tape-x1");
+  const auto x1 = run_harness(2, "run " + fixture("suites/tape.yaml") + " -k recall_from --env-config hpc_cluster --timeout-multiplier 1 "
+                                  "--kill-grace 0.5 --output-dir " + tight);
+  CHECK(x1.exit_code == 1);
+  CHECK_THAT(read_json(tight + "/report.json")["tests"][0]["call"]["longrepr"].get<std::string>(),
+             Catch::Contains("timeout 1 s × multiplier 1 = 1 s effective limit") && Catch::Contains("last output: staging 1 file"));
+
+  const auto local = fresh_output_dir("tape-local");
+  run_harness(2, "run " + fixture("suites/tape.yaml") + " --output-dir " + local);
+  CHECK(read_json(local + "/report.json")["summary"]["skipped"] == 3);
+}

@@ -18,6 +18,8 @@ struct TestSpec {
   double expected_duration_s = 0;   // scheduling hint; 0 when unknown
   std::map<std::string, std::string> env;
   std::string backend;          // storage backend type the test needs; empty for none
+  std::string backend_name;     // the suite's name for it, when it is a configured one
+  std::string backend_config;   // its configuration as JSON ("" for a bare type)
   std::string params_json;      // the kind's own parameters, as JSON text
   std::string workspace_name;   // directory name under <output-dir>/work/, unique in the run
 };

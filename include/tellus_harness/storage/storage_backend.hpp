@@ -35,9 +35,15 @@ class StorageBackend {
   virtual std::vector<StoredObject> list(const std::string& dir) = 0;
   virtual std::optional<StoredObject> stat(const std::string& path) = 0;
   virtual void remove(const std::string& path) = 0;
+  // Hierarchical storage: whether `path` can be read now, and recalling it from tape. Disk
+  // and object stores are always online.
+  virtual bool is_online(const std::string&) { return true; }
+  virtual void stage(const std::vector<std::string>&) {}
 };
 
-// The backend of `type` rooted at `root` (for file: a directory). Throws StorageError.
-std::unique_ptr<StorageBackend> make_storage_backend(const std::string& type, const std::string& root);
+// The backend of `type` rooted at `root` (for file and tape: a directory), configured by
+// `config_json` (a suite's backends: entry; "{}" for a bare type). Throws StorageError.
+std::unique_ptr<StorageBackend> make_storage_backend(const std::string& type, const std::string& root,
+                                                     const std::string& config_json = "{}");
 
 }  // namespace tellus_harness

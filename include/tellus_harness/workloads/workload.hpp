@@ -1,6 +1,7 @@
 #pragma once
 // A workload kind (the `kind:` of a test) is a plugin: one file implementing this interface
 // plus one line in workload_registry.cpp. Every kind runs in its own child process.
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,8 @@
 namespace tellus_harness {
 
 class YamlMap;
+struct BackendConfig;
+using SuiteBackends = std::map<std::string, BackendConfig>;
 
 class Workload {
  public:
@@ -19,8 +22,9 @@ class Workload {
   // Keys this kind accepts in a test entry besides the common ones (name, kind, markers, ...).
   virtual std::vector<std::string> parameter_keys() const = 0;
   // Reads and checks the kind's parameters from the test entry; returns them as JSON text.
-  // Bad parameters throw a UserError naming the file and line.
-  virtual std::string parse_parameters(const YamlMap& test) const = 0;
+  // `backends` are the suite's named storage locations. Bad parameters throw a UserError
+  // naming the file and line.
+  virtual std::string parse_parameters(const YamlMap& test, const SuiteBackends& backends) const = 0;
   // The program the child process executes. `self_exe` is the harness binary, for kinds that
   // run inside the harness (`tellus-harness workload ...`).
   virtual std::vector<std::string> child_argv(const TestSpec& spec, const std::string& self_exe) const = 0;

@@ -1,0 +1,62 @@
+#include "tellus_harness/config/backend_config.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "tellus_harness/config/profile.hpp"
+#include "tellus_harness/config/yaml_map.hpp"
+
+namespace tellus_harness {
+
+namespace {
+
+// The keys each configurable type takes. ssh and s3 are not configurable in this build.
+const std::map<std::string, std::vector<std::string>>& keys_by_type() {
+  static const std::map<std::string, std::vector<std::string>> keys{
+      {"file", {"type", "root"}},
+      {"tape", {"type", "root", "driver", "mount_latency_s", "seek_time_s", "bandwidth_mb_s", "drives", "migrate_after_s",
+                "stage_command", "status_command", "put_command", "get_command"}},
+  };
+  return keys;
+}
+
+}  // namespace
+
+std::map<std::string, BackendConfig> read_backends(const YamlMap& suite) {
+  std::map<std::string, BackendConfig> out;
+  if (!suite.has("backends")) return out;
+  const YamlMap all = suite.map("backends", "backends");
+  for (const auto& entry : all.node()) {
+    const std::string name = entry.first.as<std::string>();
+    const YamlMap b(entry.second, suite.file(), "backend '" + name + "'");
+    const std::string type = b.string("type");
+    const auto& known = keys_by_type();
+    const auto it = known.find(type);
+    if (it == known.end()) {
+      const auto& types = known_backend_types();
+      const bool real_type = std::find(types.begin(), types.end(), type) != types.end();
+      b.fail("type", "'" + type + "' " +
+                         (real_type ? "cannot be configured in this build (configurable: file, tape)"
+                                    : "is not a backend type (file, ssh, s3, tape)"));
+    }
+    b.allow_only(it->second);
+    nlohmann::json config = nlohmann::json::object();
+    for (const auto& kv : b.node()) {
+      const std::string key = kv.first.as<std::string>();
+      if (!kv.second.IsScalar()) b.fail(key, "must be a single value");
+      const std::string text = kv.second.Scalar();
+      if (key.ends_with("_s") || key == "drives") config[key] = b.positive_number(key);
+      else config[key] = text;
+    }
+    if (type == "tape") {
+      const std::string driver = config.value("driver", "emulator");
+      if (driver != "emulator" && driver != "hsm_command") b.fail("driver", "must be emulator or hsm_command");
+      if (driver == "hsm_command")
+        for (const char* k : {"stage_command", "status_command", "put_command", "get_command"})
+          if (!config.contains(k)) throw UserError(suite.file(), b.line(), "backend '" + name + "': driver hsm_command needs " + k);
+    }
+    out[name] = {name, type, config.dump()};
+  }
+  return out;
+}
+
+}  // namespace tellus_harness
