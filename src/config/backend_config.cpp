@@ -9,10 +9,11 @@ namespace tellus_harness {
 
 namespace {
 
-// The keys each configurable type takes. ssh and s3 are not configurable in this build.
+// The keys each configurable type takes. s3 is not configurable in this build.
 const std::map<std::string, std::vector<std::string>>& keys_by_type() {
   static const std::map<std::string, std::vector<std::string>> keys{
       {"file", {"type", "root"}},
+      {"ssh", {"type", "host", "port", "user", "root", "identity_file", "known_hosts", "host_key_check", "use_agent"}},
       {"tape", {"type", "root", "driver", "mount_latency_s", "seek_time_s", "bandwidth_mb_s", "drives", "migrate_after_s",
                 "stage_command", "status_command", "put_command", "get_command"}},
   };
@@ -35,7 +36,7 @@ std::map<std::string, BackendConfig> read_backends(const YamlMap& suite) {
       const auto& types = known_backend_types();
       const bool real_type = std::find(types.begin(), types.end(), type) != types.end();
       b.fail("type", "'" + type + "' " +
-                         (real_type ? "cannot be configured in this build (configurable: file, tape)"
+                         (real_type ? "cannot be configured in this build (configurable: file, ssh, tape)"
                                     : "is not a backend type (file, ssh, s3, tape)"));
     }
     b.allow_only(it->second);
@@ -44,9 +45,11 @@ std::map<std::string, BackendConfig> read_backends(const YamlMap& suite) {
       const std::string key = kv.first.as<std::string>();
       if (!kv.second.IsScalar()) b.fail(key, "must be a single value");
       const std::string text = kv.second.Scalar();
-      if (key.ends_with("_s") || key == "drives") config[key] = b.positive_number(key);
+      if (key.ends_with("_s") || key == "drives" || key == "port") config[key] = b.positive_number(key);
+      else if (key == "host_key_check" || key == "use_agent") config[key] = b.boolean(key) ? "true" : "false";
       else config[key] = text;
     }
+    if (type == "ssh" && !config.contains("host")) b.fail("host", "is required for an ssh backend");
     if (type == "tape") {
       const std::string driver = config.value("driver", "emulator");
       if (driver != "emulator" && driver != "hsm_command") b.fail("driver", "must be emulator or hsm_command");

@@ -81,6 +81,11 @@ std::string expand(const std::string& text) {
 
 }  // namespace
 
+void expand_backend_config(nlohmann::json& config) {
+  for (auto& [key, value] : config.items())  // paths such as ${SSH_DIR}/id_ed25519
+    if (value.is_string()) value = expand(value.get<std::string>());
+}
+
 ArchiveJob open_archive_job(const std::string& params_json) {
   const auto p = nlohmann::json::parse(params_json);
   ArchiveJob job;
@@ -99,6 +104,7 @@ ArchiveJob open_archive_job(const std::string& params_json) {
   nlohmann::json config = nlohmann::json::object();
   if (const char* c = std::getenv("TELLUS_BACKEND_CONFIG"); c && *c) {
     config = nlohmann::json::parse(c);
+    expand_backend_config(config);
     job.backend_type = config.value("type", job.backend_type);
     job.backend_config = config.dump();
   }

@@ -41,6 +41,9 @@ struct ArchiveJob {
 // Throws std::invalid_argument / StorageError with a message for the report.
 ArchiveJob open_archive_job(const std::string& params_json);
 
+// Expands $VAR, ${VAR} and ${VAR:-default} in every string of a backend configuration.
+void expand_backend_config(nlohmann::json& config);
+
 // Removes the job's remote directory and scratch (also when a step failed).
 void close_archive_job(ArchiveJob& job);
 

@@ -53,7 +53,8 @@ class Transfer final : public ArchiveKind {
     const std::string name = fs::path(archive.path).filename().string();
     int hop = 0;
     for (const auto& stop : route) {
-      const auto& config = stop.at("config");
+      nlohmann::json config = stop.at("config");
+      expand_backend_config(config);
       const std::string type = config.at("type").get<std::string>();
       const std::string root = config.contains("root") ? config["root"].get<std::string>() : job.scratch + "/store-" + std::to_string(hop);
       fs::create_directories(root);

@@ -100,3 +100,50 @@ TEST_CASE("tape: staging passes under hpc_cluster's multiplier, fails clearly wi
   run_harness(2, "run " + fixture("suites/tape.yaml") + " --output-dir " + local);
   CHECK(read_json(local + "/report.json")["summary"]["skipped"] == 3);
 }
+
+TEST_CASE("ssh: SFTP against a real sshd; unknown or changed host keys and refused keys move no data") {
+  if (run_shell("test -x /usr/sbin/sshd").exit_code != 0) {
+    WARN("sshd is not installed: skipped");
+    return;
+  }
+  const std::string dir = "/tmp/tellus-e2e/sshd";
+  REQUIRE(run_shell(fixture("ssh/start-sshd.sh") + " " + dir + " 22022").exit_code == 0);
+  struct StopSshd {
+    std::string dir;
+    ~StopSshd() { run_shell("kill $(cat " + dir + "/sshd.pid)"); }
+  } stop{dir};
+  std::ofstream(dir + "/empty_known_hosts") << "";
+  // The server's address with another key: what a changed host key looks like.
+  run_shell("(echo \"[127.0.0.1]:22022 $(cut -d' ' -f1,2 " + dir + "/other_ed25519.pub)\" > " + dir + "/changed_known_hosts)");
+  const auto out = fresh_output_dir("ssh");
+  // An agent holding the user key, for the use_agent backend.
+  REQUIRE(run_shell("ssh-agent -a " + dir + "/agent.sock > " + dir + "/agent.env && SSH_AUTH_SOCK=" + dir +
+                    "/agent.sock ssh-add " + dir + "/id_ed25519").exit_code == 0);
+  struct StopAgent {
+    std::string dir;
+    ~StopAgent() { run_shell(". " + dir + "/agent.env && kill $SSH_AGENT_PID"); }
+  } stop_agent{dir};
+  const auto r = run_shell("SSH_AUTH_SOCK=" + dir + "/agent.sock SSH_FIXTURE=" + dir + " " TELLUS_MPIEXEC " -n 2 --oversubscribe " TELLUS_HARNESS_EXE " run " +
+                           fixture("suites/ssh.yaml") + " --env-config ci --output-dir " + out);
+  CHECK(r.exit_code == 1);
+  std::map<std::string, nlohmann::json> tests;
+  const auto report = read_json(out + "/report.json");
+  for (const auto& t : report["tests"]) tests[t["nodeid"].get<std::string>().substr(t["nodeid"].get<std::string>().rfind("::") + 2)] = t;
+  for (const char* ok : {"roundtrip", "integrity", "file_ssh_file", "through_agent", "checking_off"}) {
+    INFO(ok);
+    CHECK(tests[ok]["outcome"] == "passed");
+  }
+  auto why = [&](const char* name) { return tests[name]["call"]["longrepr"].get<std::string>(); };
+  CHECK_THAT(why("unknown_host_key"), Catch::Contains("unknown host key") && Catch::Contains("no data moved"));
+  CHECK_THAT(why("changed_host_key"), Catch::Contains("host key has CHANGED") && Catch::Contains("no data moved"));
+  CHECK_THAT(why("refused_key"), Catch::Contains("public-key authentication with") && Catch::Contains("was refused"));
+  CHECK(fs::is_empty(dir + "/remote"));  // every test cleaned up, the refused ones never wrote
+  std::ifstream key(dir + "/id_ed25519");
+  std::string line;
+  std::getline(key, line);
+  std::getline(key, line);  // a line of the private key itself
+  CHECK_THAT(r.out + r.err + fs::path(out + "/report.json").string(), !Catch::Contains(line));
+  std::ifstream text(out + "/report.json");
+  const std::string all((std::istreambuf_iterator<char>(text)), std::istreambuf_iterator<char>());
+  CHECK_THAT(all, !Catch::Contains(line) && !Catch::Contains("PRIVATE KEY"));
+}

@@ -106,7 +106,8 @@ TEST_CASE("suites name their backends; bad backend configuration is a clear erro
   };
   CHECK_THAT(error_of("backends:\n  hsm:\n    type: tape\n    mount_latncy_s: 2\ntests: []\n"),
              Catch::Contains(":4: unknown key 'mount_latncy_s' in backend 'hsm'; did you mean 'mount_latency_s'?"));
-  CHECK_THAT(error_of("backends:\n  x:\n    type: ssh\n    host: a\ntests: []\n"), Catch::Contains("cannot be configured in this build"));
+  CHECK_THAT(error_of("backends:\n  x:\n    type: s3\n    bucket: a\ntests: []\n"), Catch::Contains("cannot be configured in this build"));
+  CHECK_THAT(error_of("backends:\n  x:\n    type: ssh\n    user: a\ntests: []\n"), Catch::Contains("host' is required"));
   CHECK_THAT(error_of("backends:\n  x:\n    type: tape\n    driver: hsm_command\ntests: []\n"), Catch::Contains("needs stage_command"));
   CHECK_THAT(error_of("tests:\n  - name: a\n    kind: stage_recall\n    backend: libary\n"), Catch::Contains("unknown backend 'libary'"));
   CHECK_THAT(error_of("backends:\n  d: {type: file}\ntests:\n  - name: a\n    kind: transfer\n    route: [d, nowhere]\n"),

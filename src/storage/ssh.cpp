@@ -1,0 +1,261 @@
+// The `ssh` backend: SFTP through libssh2. The server's host key is checked against
+// known_hosts before anything else happens (unknown or changed: a clear error, no data
+// moved) unless the backend sets host_key_check: false. Authentication by public key
+// (identity_file, ed25519 or ECDSA) or through ssh-agent; no passwords, nothing on the
+// command line. Reads and writes use large buffers, which libssh2 sends as pipelined
+// SFTP requests.
+#include <libssh2.h>
+#include <libssh2_sftp.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "storage/backends.hpp"
+
+namespace tellus_harness {
+
+namespace {
+
+std::string home_path(std::string p) {
+  if (p.rfind("~/", 0) == 0) {
+    const char* home = std::getenv("HOME");
+    p = std::string(home ? home : "") + p.substr(1);
+  }
+  return p;
+}
+
+constexpr std::size_t kBuffer = 2 << 20;  // large: libssh2 pipelines SFTP requests within one call
+
+class SshBackend final : public StorageBackend {
+ public:
+  SshBackend(std::string root, const std::string& config_json) : root_(std::move(root)) {
+    const auto c = nlohmann::json::parse(config_json);
+    host_ = c.value("host", "");
+    port_ = static_cast<int>(c.value("port", 22.0));
+    user_ = c.value("user", std::getenv("USER") ? std::getenv("USER") : "root");
+    identity_ = home_path(c.value("identity_file", std::string("~/.ssh/id_ed25519")));
+    known_hosts_ = home_path(c.value("known_hosts", std::string("~/.ssh/known_hosts")));
+    check_host_key_ = c.value("host_key_check", std::string("true")) != "false";
+    use_agent_ = c.value("use_agent", std::string("false")) == "true";
+    where_ = user_ + "@" + host_ + ":" + std::to_string(port_);
+    if (host_.empty()) throw StorageError("ssh backend: no host configured");
+    connect();
+  }
+
+  ~SshBackend() override {
+    if (sftp_) libssh2_sftp_shutdown(sftp_);
+    if (session_) {
+      libssh2_session_disconnect(session_, "done");
+      libssh2_session_free(session_);
+    }
+    if (socket_ >= 0) close(socket_);
+  }
+
+  std::string type() const override { return "ssh"; }
+
+  void mkdir(const std::string& path) override {
+    std::string so_far = root_;
+    for (std::size_t start = 0; start <= path.size();) {
+      const std::size_t end = std::min(path.find('/', start), path.size());
+      if (end > start) {
+        so_far += "/" + path.substr(start, end - start);
+        LIBSSH2_SFTP_ATTRIBUTES attrs;
+        if (libssh2_sftp_stat(sftp_, so_far.c_str(), &attrs) != 0 &&
+            libssh2_sftp_mkdir(sftp_, so_far.c_str(), 0755) != 0)
+          fail("cannot create " + so_far);
+      }
+      start = end + 1;
+    }
+  }
+
+  void put(const std::string& local_file, const std::string& path, std::uint64_t offset) override {
+    std::ifstream in(local_file, std::ios::binary);
+    if (!in) throw StorageError("ssh backend: cannot read " + local_file);
+    in.seekg(static_cast<std::streamoff>(offset));
+    const unsigned long flags = LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | (offset == 0 ? LIBSSH2_FXF_TRUNC : 0);
+    Handle h(libssh2_sftp_open(sftp_, remote(path).c_str(), flags, 0644));
+    if (!h.get()) fail("cannot open " + remote(path) + " for writing");
+    libssh2_sftp_seek64(h.get(), offset);
+    std::vector<char> buffer(kBuffer);
+    while (in) {
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      const std::size_t n = static_cast<std::size_t>(in.gcount());
+      for (std::size_t done = 0; done < n;) {
+        const ssize_t w = libssh2_sftp_write(h.get(), buffer.data() + done, n - done);
+        if (w < 0) fail("cannot write " + remote(path));
+        done += static_cast<std::size_t>(w);
+      }
+    }
+  }
+
+  void get(const std::string& path, const std::string& local_file, std::uint64_t offset) override {
+    Handle h(libssh2_sftp_open(sftp_, remote(path).c_str(), LIBSSH2_FXF_READ, 0));
+    if (!h.get()) fail("cannot open " + remote(path));
+    libssh2_sftp_seek64(h.get(), offset);
+    std::ofstream out(local_file, offset == 0 ? std::ios::binary | std::ios::trunc : std::ios::binary | std::ios::in | std::ios::out);
+    if (!out) throw StorageError("ssh backend: cannot write " + local_file);
+    out.seekp(static_cast<std::streamoff>(offset));
+    std::vector<char> buffer(kBuffer);
+    for (;;) {
+      const ssize_t n = libssh2_sftp_read(h.get(), buffer.data(), buffer.size());
+      if (n < 0) fail("cannot read " + remote(path));
+      if (n == 0) break;
+      out.write(buffer.data(), n);
+      if (!out) throw StorageError("ssh backend: cannot write " + local_file);
+    }
+  }
+
+  std::vector<StoredObject> list(const std::string& dir) override {
+    Handle h(libssh2_sftp_opendir(sftp_, remote(dir).c_str()));
+    if (!h.get()) fail("cannot list " + remote(dir));
+    std::vector<StoredObject> out;
+    char name[1024];
+    LIBSSH2_SFTP_ATTRIBUTES attrs;
+    while (libssh2_sftp_readdir(h.get(), name, sizeof name, &attrs) > 0) {
+      if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
+      out.push_back({name, attrs.filesize, LIBSSH2_SFTP_S_ISDIR(attrs.permissions)});
+    }
+    return out;
+  }
+
+  std::optional<StoredObject> stat(const std::string& path) override {
+    LIBSSH2_SFTP_ATTRIBUTES attrs;
+    if (libssh2_sftp_stat(sftp_, remote(path).c_str(), &attrs) != 0) {
+      if (libssh2_sftp_last_error(sftp_) == LIBSSH2_FX_NO_SUCH_FILE) return std::nullopt;
+      fail("cannot stat " + remote(path));
+    }
+    return StoredObject{path.substr(path.rfind('/') + 1), attrs.filesize, LIBSSH2_SFTP_S_ISDIR(attrs.permissions)};
+  }
+
+  void remove(const std::string& path) override {
+    const auto st = stat(path);
+    if (!st) return;
+    if (st->directory) {
+      for (const auto& o : list(path)) remove(path + "/" + o.name);
+      if (libssh2_sftp_rmdir(sftp_, remote(path).c_str()) != 0) fail("cannot remove " + remote(path));
+    } else if (libssh2_sftp_unlink(sftp_, remote(path).c_str()) != 0) {
+      fail("cannot remove " + remote(path));
+    }
+  }
+
+ private:
+  struct Handle {
+    explicit Handle(LIBSSH2_SFTP_HANDLE* h) : h_(h) {}
+    ~Handle() {
+      if (h_) libssh2_sftp_close_handle(h_);
+    }
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+    LIBSSH2_SFTP_HANDLE* get() const { return h_; }
+    LIBSSH2_SFTP_HANDLE* h_;
+  };
+
+  std::string remote(const std::string& path) const { return path.empty() ? root_ : root_ + "/" + path; }
+
+  [[noreturn]] void fail(const std::string& what) const {
+    char* message = nullptr;
+    int length = 0;
+    libssh2_session_last_error(session_, &message, &length, 0);
+    std::string why = message ? std::string(message, static_cast<std::size_t>(length)) : "failed";
+    if (sftp_ && libssh2_session_last_errno(session_) == LIBSSH2_ERROR_SFTP_PROTOCOL)
+      why = "SFTP status " + std::to_string(libssh2_sftp_last_error(sftp_));
+    throw StorageError("ssh backend " + where_ + ": " + what + ": " + why);
+  }
+
+  void connect() {
+    static const bool initialised = libssh2_init(0) == 0;
+    if (!initialised) throw StorageError("ssh backend: libssh2 could not be initialised");
+    addrinfo hints{}, *found = nullptr;
+    hints.ai_socktype = SOCK_STREAM;
+    if (const int rc = getaddrinfo(host_.c_str(), std::to_string(port_).c_str(), &hints, &found); rc != 0)
+      throw StorageError("ssh backend " + where_ + ": cannot resolve host: " + gai_strerror(rc));
+    for (addrinfo* a = found; a && socket_ < 0; a = a->ai_next) {
+      socket_ = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+      if (socket_ >= 0 && ::connect(socket_, a->ai_addr, a->ai_addrlen) != 0) {
+        close(socket_);
+        socket_ = -1;
+      }
+    }
+    const int connect_errno = errno;
+    freeaddrinfo(found);
+    if (socket_ < 0) throw StorageError("ssh backend " + where_ + ": cannot connect: " + std::strerror(connect_errno));
+    session_ = libssh2_session_init();
+    libssh2_session_set_blocking(session_, 1);
+    if (libssh2_session_handshake(session_, socket_) != 0) fail("SSH handshake failed");
+    if (check_host_key_) verify_host_key();
+    authenticate();
+    sftp_ = libssh2_sftp_init(session_);
+    if (!sftp_) fail("cannot start SFTP");
+  }
+
+  void verify_host_key() {
+    LIBSSH2_KNOWNHOSTS* hosts = libssh2_knownhost_init(session_);
+    const int read = libssh2_knownhost_readfile(hosts, known_hosts_.c_str(), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+    std::size_t length = 0;
+    int key_type = 0;
+    const char* key = libssh2_session_hostkey(session_, &length, &key_type);
+    libssh2_knownhost* entry = nullptr;
+    const int check = key ? libssh2_knownhost_checkp(hosts, host_.c_str(), port_, key, length,
+                                                     LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, &entry)
+                          : LIBSSH2_KNOWNHOST_CHECK_FAILURE;
+    libssh2_knownhost_free(hosts);
+    if (check == LIBSSH2_KNOWNHOST_CHECK_MATCH) return;
+    const std::string file = known_hosts_ + (read < 0 ? " (unreadable)" : "");
+    if (check == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
+      throw StorageError("ssh backend " + where_ + ": the host key has CHANGED since it was recorded in " + file +
+                         "; refusing to connect (no data moved). If the change is expected, update known_hosts");
+    throw StorageError("ssh backend " + where_ + ": unknown host key (not in " + file +
+                       "); no data moved. Add it, e.g. ssh-keyscan -p " + std::to_string(port_) + " " + host_ + " >> " +
+                       known_hosts_ + ", or set host_key_check: false");
+  }
+
+  void authenticate() {
+    if (use_agent_) {
+      LIBSSH2_AGENT* agent = libssh2_agent_init(session_);
+      bool ok = false;
+      if (agent && libssh2_agent_connect(agent) == 0 && libssh2_agent_list_identities(agent) == 0) {
+        libssh2_agent_publickey *identity = nullptr, *previous = nullptr;
+        while (!ok && libssh2_agent_get_identity(agent, &identity, previous) == 0) {
+          ok = libssh2_agent_userauth(agent, user_.c_str(), identity) == 0;
+          previous = identity;
+        }
+        libssh2_agent_disconnect(agent);
+      }
+      if (agent) libssh2_agent_free(agent);
+      if (ok) return;
+      throw StorageError("ssh backend " + where_ + ": no key in ssh-agent was accepted");
+    }
+    const std::string pub = identity_ + ".pub";
+    const bool have_pub = access(pub.c_str(), R_OK) == 0;
+    if (access(identity_.c_str(), R_OK) != 0)
+      throw StorageError("ssh backend " + where_ + ": cannot read identity_file " + identity_);
+    if (libssh2_userauth_publickey_fromfile_ex(session_, user_.c_str(), static_cast<unsigned>(user_.size()),
+                                               have_pub ? pub.c_str() : nullptr, identity_.c_str(), nullptr) != 0)
+      fail("public-key authentication with " + identity_ + " was refused");
+  }
+
+  std::string root_;
+  std::string host_, user_, identity_, known_hosts_, where_;
+  int port_ = 22;
+  bool check_host_key_ = true;
+  bool use_agent_ = false;
+  int socket_ = -1;
+  LIBSSH2_SESSION* session_ = nullptr;
+  LIBSSH2_SFTP* sftp_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<StorageBackend> make_ssh_backend(const std::string& root, const std::string& config_json) {
+  return std::make_unique<SshBackend>(root, config_json);
+}
+
+}  // namespace tellus_harness
