@@ -13,7 +13,8 @@ namespace {
 const std::map<std::string, std::vector<std::string>>& keys_by_type() {
   static const std::map<std::string, std::vector<std::string>> keys{
       {"file", {"type", "root"}},
-      {"ssh", {"type", "host", "port", "user", "root", "identity_file", "known_hosts", "host_key_check", "use_agent"}},
+      {"ssh", {"type", "host", "port", "user", "root", "identity_file", "known_hosts", "host_key_check", "use_agent",
+               "io_timeout_s"}},
       {"tape", {"type", "root", "driver", "mount_latency_s", "seek_time_s", "bandwidth_mb_s", "drives", "migrate_after_s",
                 "stage_command", "status_command", "put_command", "get_command"}},
   };

@@ -52,6 +52,7 @@ ExecutionPolicy policy_for(const RunPlan& plan, const RunRequest& request, int r
   p.kill_grace_s = request.kill_grace_s;
   p.limits = plan.profile.resource_limits;
   p.keep_workspaces = request.keep_workspaces;
+  p.network_simulation = plan.profile.network_simulation;
   p.rank = rank;
   return p;
 }

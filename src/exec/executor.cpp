@@ -138,6 +138,9 @@ void Executor::start(int index, const TestSpec& spec) {
   for (char** e = environ; *e; ++e) launch.env.emplace_back(*e);
   for (const auto& [k, v] : spec.env) launch.env.push_back(k + "=" + v);
   if (!spec.backend_config.empty()) launch.env.push_back("TELLUS_BACKEND_CONFIG=" + spec.backend_config);
+  if (policy_.network_simulation) launch.env.push_back("TELLUS_NETWORK_SIMULATION=1");
+  // When the harness will stop the test: retries give up before it.
+  launch.env.push_back("TELLUS_TEST_DEADLINE=" + std::to_string(start_unix + spec.timeout_s * policy_.timeout_multiplier));
   const std::string ws = run->workspace;
   for (const auto& kv : {"TELLUS_TEST_WORKSPACE=" + ws, "TELLUS_CACHE_DIR=" + ws + "/cache",
                          "TELLUS_CONFIG_DIR=" + ws + "/config", "TELLUS_METRICS_FILE=" + ws + "/.tellus-metrics.json",

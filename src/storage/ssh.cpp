@@ -45,6 +45,11 @@ class SshBackend final : public StorageBackend {
     known_hosts_ = home_path(c.value("known_hosts", std::string("~/.ssh/known_hosts")));
     check_host_key_ = c.value("host_key_check", std::string("true")) != "false";
     use_agent_ = c.value("use_agent", std::string("false")) == "true";
+    // Where to connect may differ from whom to expect (a proxy in between): the host key is
+    // still checked for host:port.
+    connect_host_ = c.value("connect_host", host_);
+    connect_port_ = static_cast<int>(c.value("connect_port", static_cast<double>(port_)));
+    io_timeout_ms_ = static_cast<long>(1000 * c.value("io_timeout_s", 60.0));
     where_ = user_ + "@" + host_ + ":" + std::to_string(port_);
     if (host_.empty()) throw StorageError("ssh backend: no host configured");
     connect();
@@ -175,7 +180,7 @@ class SshBackend final : public StorageBackend {
     if (!initialised) throw StorageError("ssh backend: libssh2 could not be initialised");
     addrinfo hints{}, *found = nullptr;
     hints.ai_socktype = SOCK_STREAM;
-    if (const int rc = getaddrinfo(host_.c_str(), std::to_string(port_).c_str(), &hints, &found); rc != 0)
+    if (const int rc = getaddrinfo(connect_host_.c_str(), std::to_string(connect_port_).c_str(), &hints, &found); rc != 0)
       throw StorageError("ssh backend " + where_ + ": cannot resolve host: " + gai_strerror(rc));
     for (addrinfo* a = found; a && socket_ < 0; a = a->ai_next) {
       socket_ = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
@@ -189,6 +194,7 @@ class SshBackend final : public StorageBackend {
     if (socket_ < 0) throw StorageError("ssh backend " + where_ + ": cannot connect: " + std::strerror(connect_errno));
     session_ = libssh2_session_init();
     libssh2_session_set_blocking(session_, 1);
+    libssh2_session_set_timeout(session_, io_timeout_ms_);  // a stalled link fails instead of hanging
     if (libssh2_session_handshake(session_, socket_) != 0) fail("SSH handshake failed");
     if (check_host_key_) verify_host_key();
     authenticate();
@@ -245,6 +251,9 @@ class SshBackend final : public StorageBackend {
   std::string root_;
   std::string host_, user_, identity_, known_hosts_, where_;
   int port_ = 22;
+  std::string connect_host_;
+  int connect_port_ = 22;
+  long io_timeout_ms_ = 60000;
   bool check_host_key_ = true;
   bool use_agent_ = false;
   int socket_ = -1;

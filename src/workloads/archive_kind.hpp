@@ -23,6 +23,7 @@ class ArchiveKind : public Workload {
       ~Cleanup() { close_archive_job(job); }
     } cleanup{job};
     run(job);
+    job.steps.set_network(job.backend.get(), job.proxy.get());
     return 0;
   }
 

@@ -19,7 +19,7 @@ class ArchiveRoundtrip final : public ArchiveKind {
 
  protected:
   void run(ArchiveJob& job) const override {
-    StepTimer steps;
+    StepTimer& steps = job.steps;
     DataCache cache;
     const CachedDataset data = steps.step("generate", 0, [&] { return cache.dataset(job.dataset); });
     const std::uint64_t bytes = data.manifest.total_bytes();

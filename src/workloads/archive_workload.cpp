@@ -10,12 +10,13 @@
 
 #include "tellus_harness/config/yaml_map.hpp"
 #include "tellus_harness/report/atomic_file.hpp"
+#include "tellus_harness/storage/retrying_backend.hpp"
 
 namespace fs = std::filesystem;
 
 namespace tellus_harness {
 
-std::vector<std::string> archive_parameter_keys() { return {"dataset", "archive", "target", "scratch"}; }
+std::vector<std::string> archive_parameter_keys() { return {"dataset", "archive", "target", "scratch", "network"}; }
 
 nlohmann::json parse_archive_parameters(const YamlMap& test) {
   nlohmann::json p = {{"backend", test.has("backend") ? test.string("backend") : "file"}};
@@ -32,6 +33,11 @@ nlohmann::json parse_archive_parameters(const YamlMap& test) {
     const YamlMap a = test.map("archive", test.what() + " archive");
     a.allow_only({"format"});
     if (a.has("format")) p["archive"]["format"] = a.string("format");
+  }
+  if (test.has("network")) {
+    const YamlMap n = test.map("network", test.what() + " network");
+    n.allow_only({"latency_ms", "jitter_ms", "bandwidth_mb_s", "reset_every_mb", "stall_every_mb", "stall_s"});
+    for (const auto& kv : n.node()) p["network"][kv.first.as<std::string>()] = n.number(kv.first.as<std::string>());
   }
   if (test.has("target")) p["target"] = test.string("target");
   if (test.has("scratch")) p["scratch"] = test.string("scratch");
@@ -126,7 +132,32 @@ ArchiveJob open_archive_job(const std::string& params_json) {
     if (ec || access(job.target.c_str(), W_OK) != 0)
       throw StorageError("target " + job.target + " is not a writable directory" + (ec ? ": " + ec.message() : ""));
   }
-  job.backend = make_storage_backend(job.backend_type, job.target, job.backend_config);
+  if (job.backend_type == "file" || job.backend_type == "tape") {
+    job.backend = make_storage_backend(job.backend_type, job.target, job.backend_config);
+  } else {
+    // Remote: through the fault proxy when the network is simulated, and always retried.
+    const bool simulate = p.contains("network") || env_or("TELLUS_NETWORK_SIMULATION", "") == "1";
+    if (simulate && config.contains("host")) {
+      FaultProfile faults;
+      faults.latency_ms = 1;  // the profile's simulation alone: a mild, slow-ish link
+      const auto n = p.value("network", nlohmann::json::object());
+      faults.latency_ms = n.value("latency_ms", faults.latency_ms);
+      faults.jitter_ms = n.value("jitter_ms", 0.0);
+      faults.bandwidth_mb_s = n.value("bandwidth_mb_s", 0.0);
+      faults.reset_every_mb = n.value("reset_every_mb", 0.0);
+      faults.stall_every_mb = n.value("stall_every_mb", 0.0);
+      faults.stall_s = n.value("stall_s", 0.0);
+      job.proxy = std::make_unique<FaultProxy>(config["host"].get<std::string>(),
+                                               static_cast<int>(config.value("port", 22.0)), faults);
+      config["connect_host"] = "127.0.0.1";
+      config["connect_port"] = job.proxy->port();
+      job.backend_config = config.dump();
+    }
+    const double deadline = std::atof(env_or("TELLUS_TEST_DEADLINE", "0").c_str());
+    job.backend = std::make_unique<RetryingBackend>(
+        [type = job.backend_type, target = job.target, cfg = job.backend_config] { return make_storage_backend(type, target, cfg); },
+        deadline);
+  }
   job.backend->mkdir(job.remote_dir);
   return job;
 }
@@ -150,6 +181,16 @@ void StepTimer::record(const std::string& name, std::uint64_t bytes, std::chrono
 
 void StepTimer::set(const std::string& metric, double value) {
   metrics_[metric] = value;
+  flush();
+}
+
+void StepTimer::set_network(const StorageBackend* backend, const FaultProxy* proxy) {
+  if (backend) metrics_["retries"] = backend->retries();
+  if (proxy) {
+    const ProxyStats s = proxy->stats();
+    metrics_["network_resets"] = s.resets;
+    metrics_["network_stalls"] = s.stalls;
+  }
   flush();
 }
 

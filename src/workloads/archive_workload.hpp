@@ -12,6 +12,7 @@
 
 #include "tellus_harness/archive/tar_archive.hpp"
 #include "tellus_harness/data/dataset.hpp"
+#include "tellus_harness/netsim/fault_proxy.hpp"
 #include "tellus_harness/storage/storage_backend.hpp"
 #include "tellus_harness/workloads/workload.hpp"
 
@@ -21,31 +22,11 @@ class YamlMap;
 
 // Keys every archive kind accepts (besides the common test keys).
 std::vector<std::string> archive_parameter_keys();
+// A test's `network:` (latency_ms, jitter_ms, bandwidth_mb_s, reset_every_mb, stall_every_mb,
+// stall_s); the profile's network_simulation alone gives a mild one.
 // Reads dataset:, archive:, target:, scratch: (types and unknown keys checked; values are
 // checked when the test runs, so a bad value fails that test only) plus the test's backend.
 nlohmann::json parse_archive_parameters(const YamlMap& test);
-
-struct ArchiveJob {
-  DatasetSpec dataset;
-  ArchiveFormat format = ArchiveFormat::kTar;
-  std::string backend_type = "file";
-  std::string backend_config = "{}";  // the suite's backends: entry, from TELLUS_BACKEND_CONFIG
-  std::string target;   // directory on the storage location
-  std::string scratch;  // local working directory (archives, unpacked files)
-  std::string remote_dir;  // unique directory of this test under the target
-  std::unique_ptr<StorageBackend> backend;
-  std::string params_json;  // all of the test's parameters, for kinds with their own
-};
-
-// Validates the values, expands $VAR and ${VAR} in target and scratch, and creates both.
-// Throws std::invalid_argument / StorageError with a message for the report.
-ArchiveJob open_archive_job(const std::string& params_json);
-
-// Expands $VAR, ${VAR} and ${VAR:-default} in every string of a backend configuration.
-void expand_backend_config(nlohmann::json& config);
-
-// Removes the job's remote directory and scratch (also when a step failed).
-void close_archive_job(ArchiveJob& job);
 
 // Times steps and writes the test's metrics to $TELLUS_METRICS_FILE after every step, so a
 // test killed mid-way still reports the steps it finished.
@@ -64,12 +45,37 @@ class StepTimer {
     }
   }
   void set(const std::string& metric, double value);
+  void set_network(const StorageBackend* backend, const FaultProxy* proxy);  // retries and injected faults
 
  private:
   void record(const std::string& name, std::uint64_t bytes, std::chrono::steady_clock::time_point t0);
   void flush() const;
   std::map<std::string, double> metrics_;
 };
+
+struct ArchiveJob {
+  DatasetSpec dataset;
+  ArchiveFormat format = ArchiveFormat::kTar;
+  std::string backend_type = "file";
+  std::string backend_config = "{}";  // the suite's backends: entry, from TELLUS_BACKEND_CONFIG
+  std::string target;   // directory on the storage location
+  std::string scratch;  // local working directory (archives, unpacked files)
+  std::string remote_dir;  // unique directory of this test under the target
+  std::unique_ptr<FaultProxy> proxy;  // declared before backend: it must outlive the connections
+  std::unique_ptr<StorageBackend> backend;
+  StepTimer steps;
+  std::string params_json;  // all of the test's parameters, for kinds with their own
+};
+
+// Validates the values, expands $VAR and ${VAR} in target and scratch, and creates both.
+// Throws std::invalid_argument / StorageError with a message for the report.
+ArchiveJob open_archive_job(const std::string& params_json);
+
+// Expands $VAR, ${VAR} and ${VAR:-default} in every string of a backend configuration.
+void expand_backend_config(nlohmann::json& config);
+
+// Removes the job's remote directory and scratch (also when a step failed).
+void close_archive_job(ArchiveJob& job);
 
 // Checks extracted files against the manifest (names, sizes, SHA-256) and opens every netCDF
 // and HDF5 file with its library to compare the fields. Returns "" or the first problem.

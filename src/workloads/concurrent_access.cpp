@@ -24,7 +24,7 @@ class ConcurrentAccess final : public ArchiveKind {
   void run(ArchiveJob& job) const override {
     const char* k_text = std::getenv("TELLUS_MAX_CONCURRENT_OPERATIONS");
     const int streams = std::max(1, k_text ? std::atoi(k_text) : 1);
-    StepTimer steps;
+    StepTimer& steps = job.steps;
     DataCache cache;
     const CachedArchive archive = steps.step("generate", 0, [&] { return cache.archive(job.dataset, job.format); });
     const std::string expected = sha256_of_file(archive.path);

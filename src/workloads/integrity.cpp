@@ -53,7 +53,7 @@ class Integrity final : public ArchiveKind {
 
  protected:
   void run(ArchiveJob& job) const override {
-    StepTimer steps;
+    StepTimer& steps = job.steps;
     DataCache cache;
     const CachedArchive archive = steps.step("generate", 0, [&] { return cache.archive(job.dataset, job.format); });
     const Manifest manifest = cache.dataset(job.dataset).manifest;

@@ -25,7 +25,7 @@ class StageRecall final : public ArchiveKind {
   void run(ArchiveJob& job) const override {
     if (job.backend_type != "tape")
       throw std::invalid_argument("stage_recall needs a tape backend (backend: a name from backends: with type: tape)");
-    StepTimer steps;
+    StepTimer& steps = job.steps;
     DataCache cache;
     const CachedArchive archive = steps.step("generate", 0, [&] { return cache.archive(job.dataset, job.format); });
     const std::string remote = job.remote_dir + "/" + fs::path(archive.path).filename().string();

@@ -45,7 +45,7 @@ class Transfer final : public ArchiveKind {
  protected:
   void run(ArchiveJob& job) const override {
     const auto route = nlohmann::json::parse(job.params_json).at("route");
-    StepTimer steps;
+    StepTimer& steps = job.steps;
     DataCache cache;
     const CachedArchive archive = steps.step("generate", 0, [&] { return cache.archive(job.dataset, job.format); });
     const std::string expected = sha256_of_file(archive.path);

@@ -1,3 +1,4 @@
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -11,6 +12,8 @@ int run_workload_child(const std::string& kind, const std::string& params_json) 
     std::fprintf(stderr, "error: unknown workload kind '%s'\n", kind.c_str());
     return 2;
   }
+  // A write to a connection the network broke must be an error to retry, not a death.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     return workload->execute(params_json);
   } catch (const std::exception& e) {

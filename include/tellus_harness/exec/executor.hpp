@@ -28,6 +28,7 @@ struct ExecutionPolicy {
   std::string self_exe;
   double memory_sample_interval_s = 0.05;
   double disk_check_interval_s = 1.0;
+  bool network_simulation = false;  // the profile's: remote backends go through the fault proxy
 };
 
 class Executor {

@@ -39,6 +39,8 @@ class StorageBackend {
   // and object stores are always online.
   virtual bool is_online(const std::string&) { return true; }
   virtual void stage(const std::vector<std::string>&) {}
+  // Reconnections after broken connections (RetryingBackend), for the test's metrics.
+  virtual int retries() const { return 0; }
 };
 
 // The backend of `type` rooted at `root` (for file and tape: a directory), configured by

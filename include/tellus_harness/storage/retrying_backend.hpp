@@ -1,0 +1,41 @@
+#pragma once
+// Retries a remote backend's operations across broken connections: exponential backoff with
+// jitter, a fresh connection each time, and transfers resumed where they broke off (a put
+// from the stored size, a get from the local size) instead of started over. Gives up at the
+// test's deadline (its timeout × multiplier), saying how many retries it made.
+#include <functional>
+#include <memory>
+
+#include "tellus_harness/storage/storage_backend.hpp"
+
+namespace tellus_harness {
+
+class RetryingBackend final : public StorageBackend {
+ public:
+  using Connect = std::function<std::unique_ptr<StorageBackend>()>;
+  // `deadline_unix`: 0 for none.
+  RetryingBackend(Connect connect, double deadline_unix);
+
+  std::string type() const override;
+  void mkdir(const std::string& path) override;
+  void put(const std::string& local_file, const std::string& path, std::uint64_t offset = 0) override;
+  void get(const std::string& path, const std::string& local_file, std::uint64_t offset = 0) override;
+  std::vector<StoredObject> list(const std::string& dir) override;
+  std::optional<StoredObject> stat(const std::string& path) override;
+  void remove(const std::string& path) override;
+  bool is_online(const std::string& path) override;
+  void stage(const std::vector<std::string>& paths) override;
+  int retries() const override { return retries_; }
+
+ private:
+  StorageBackend& backend();
+  // Runs `op` until it succeeds; `resume` runs before each retry, on the new connection.
+  void attempt(const std::function<void(StorageBackend&)>& op, const std::function<void(StorageBackend&)>& resume = {});
+  Connect connect_;
+  double deadline_;
+  std::unique_ptr<StorageBackend> backend_;
+  std::string type_;
+  int retries_ = 0;
+};
+
+}  // namespace tellus_harness

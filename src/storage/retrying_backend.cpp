@@ -1,0 +1,97 @@
+#include "tellus_harness/storage/retrying_backend.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+namespace tellus_harness {
+
+namespace {
+double now_unix() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+RetryingBackend::RetryingBackend(Connect connect, double deadline_unix)
+    : connect_(std::move(connect)), deadline_(deadline_unix) {
+  type_ = backend().type();
+}
+
+std::string RetryingBackend::type() const { return type_; }
+
+StorageBackend& RetryingBackend::backend() {
+  if (!backend_) backend_ = connect_();
+  return *backend_;
+}
+
+void RetryingBackend::attempt(const std::function<void(StorageBackend&)>& op,
+                              const std::function<void(StorageBackend&)>& resume) {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  for (int failures = 0;; ++failures) {
+    try {
+      if (failures > 0 && resume) resume(backend());
+      op(backend());
+      return;
+    } catch (const StorageError& e) {
+      backend_.reset();  // the connection is not to be trusted any more
+      const double backoff = std::min(5.0, 0.1 * (1 << std::min(failures, 6))) * std::uniform_real_distribution<double>(0.5, 1.5)(rng);
+      if (deadline_ > 0 && now_unix() + backoff >= deadline_)
+        throw StorageError(std::string(e.what()) + " (gave up at the test's deadline after " + std::to_string(retries_) + " retries)");
+      std::this_thread::sleep_for(std::chrono::duration<double>(backoff));
+      ++retries_;
+    }
+  }
+}
+
+void RetryingBackend::mkdir(const std::string& path) {
+  attempt([&](StorageBackend& b) { b.mkdir(path); });
+}
+
+void RetryingBackend::put(const std::string& local_file, const std::string& path, std::uint64_t offset) {
+  std::uint64_t from = offset;
+  attempt([&](StorageBackend& b) { b.put(local_file, path, from); },
+          [&](StorageBackend& b) {  // resume after what arrived
+            const auto stored = b.stat(path);
+            from = stored ? std::min<std::uint64_t>(stored->size, std::filesystem::file_size(local_file)) : 0;
+          });
+}
+
+void RetryingBackend::get(const std::string& path, const std::string& local_file, std::uint64_t offset) {
+  std::uint64_t from = offset;
+  attempt([&](StorageBackend& b) { b.get(path, local_file, from); },
+          [&](StorageBackend&) {
+            std::error_code ec;
+            const auto have = std::filesystem::file_size(local_file, ec);
+            from = ec ? 0 : have;
+          });
+}
+
+std::vector<StoredObject> RetryingBackend::list(const std::string& dir) {
+  std::vector<StoredObject> out;
+  attempt([&](StorageBackend& b) { out = b.list(dir); });
+  return out;
+}
+
+std::optional<StoredObject> RetryingBackend::stat(const std::string& path) {
+  std::optional<StoredObject> out;
+  attempt([&](StorageBackend& b) { out = b.stat(path); });
+  return out;
+}
+
+void RetryingBackend::remove(const std::string& path) {
+  attempt([&](StorageBackend& b) { b.remove(path); });
+}
+
+bool RetryingBackend::is_online(const std::string& path) {
+  bool online = false;
+  attempt([&](StorageBackend& b) { online = b.is_online(path); });
+  return online;
+}
+
+void RetryingBackend::stage(const std::vector<std::string>& paths) {
+  attempt([&](StorageBackend& b) { b.stage(paths); });
+}
+
+}  // namespace tellus_harness
