@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+
+#include "temp_dir.hpp"
 #include <filesystem>
 #include <fstream>
 
@@ -71,8 +73,7 @@ TEST_CASE("the seed's method flags one noisy run and ignores direction") {
 }
 
 TEST_CASE("the store never overwrites: runs in the same second get files of their own") {
-  const std::string dir = "/tmp/tellus-perf-test/store";
-  fs::remove_all(dir);
+  const std::string dir = fresh_temp_dir("perf-store");
   PerfRun run;
   run.timestamp = 1700000000.5;
   run.git_commit = "abc";

@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+
+#include "temp_dir.hpp"
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -71,8 +73,7 @@ TEST_CASE("busy time counts overlapping tests once") {
 }
 
 TEST_CASE("report.json follows the pytest-json-report schema and adds the harness object") {
-  const std::string dir = "/tmp/tellus-report-test";
-  fs::remove_all(dir);
+  const std::string dir = fresh_temp_dir("report-json");
   const auto o = sample_outcome(dir);
   write_json_report(o, 1, o.plan.json_report_path);
   const auto j = nlohmann::json::parse(std::ifstream(o.plan.json_report_path));
@@ -93,7 +94,7 @@ TEST_CASE("report.json follows the pytest-json-report schema and adds the harnes
 }
 
 TEST_CASE("report.xml escapes names and output and stays well formed") {
-  const std::string dir = "/tmp/tellus-report-test";
+  const std::string dir = fresh_temp_dir("report-xml");
   const auto o = sample_outcome(dir);
   write_junit_xml(o, o.plan.junit_path);
   std::ifstream in(o.plan.junit_path);
@@ -109,8 +110,7 @@ TEST_CASE("report.xml escapes names and output and stays well formed") {
 }
 
 TEST_CASE("journals survive a torn last line") {
-  const std::string dir = "/tmp/tellus-journal-test";
-  fs::remove_all(dir);
+  const std::string dir = fresh_temp_dir("journal");
   {
     Journal j(dir, 3);
     TestResult r;

@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+
+#include "temp_dir.hpp"
 #include <filesystem>
 #include <fstream>
 
@@ -55,8 +57,7 @@ TEST_CASE("bad suites give one error with file, line and the fix") {
 }
 
 TEST_CASE("the same test name in two suites gets distinct workspaces") {
-  const std::string dir = "/tmp/tellus-suite-test";
-  std::filesystem::create_directories(dir);
+  const std::string dir = fresh_temp_dir("two-suites");
   for (const char* f : {"a.yaml", "b.yaml"}) std::ofstream(dir + "/" + f) << "tests:\n  - name: same\n    command: [\"true\"]\n";
   const auto tests = load_suites({dir}, 30);
   REQUIRE(tests.size() == 2);
