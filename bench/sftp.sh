@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SFTP throughput: the harness's ssh backend (libssh2) against OpenSSH's sftp client, 1 GiB
 # each way over loopback to a throwaway sshd, alternating, RUNS times; medians and ratios.
-# Goal: >= 0.8 x sftp each way.
+# Goal: >= 0.8 x sftp each way. Then the same through the fault proxy, once without faults
+# (its overhead) and once with a reset every ~RESET_MB MB (retries, resume, byte-identical).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
@@ -29,4 +30,9 @@ done
 for dir in put get; do
   o=$(median < "$work/ours.$dir"); s=$(median < "$work/sftp.$dir")
   printf '%s %d MiB: tellus-harness ssh %.0f MB/s, OpenSSH sftp %.0f MB/s, ratio %.2f\n' "$dir" "$MB" "$o" "$s" "$(echo "$o / $s" | bc -l)"
+done
+for reset in 0 "${RESET_MB:-50}"; do
+  "$BENCH" ssh "$work/sshd/remote" "$config" "$work/data.bin" "$reset" > "$work/proxy"
+  printf 'through the proxy, reset every %s MB: put %.0f MB/s, get %.0f MB/s, %s, copy byte-identical\n' "$reset" \
+    "$(awk '/^put/ {print $2}' "$work/proxy")" "$(awk '/^get/ {print $2}' "$work/proxy")" "$(grep retries "$work/proxy")"
 done

@@ -66,6 +66,9 @@ double draw_threshold(FaultProxy::Shared& s, double every_mb) {
 
 // Both directions of one connection in one thread: poll, read a chunk, delay, cap, forward.
 void pump(std::shared_ptr<FaultProxy::Shared> s, int client, int server) {
+  // No Nagle: forwarded chunks must not wait for the peer's delayed ACKs.
+  const int one = 1;
+  for (int fd : {client, server}) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   const FaultProfile& p = s->profile;
   double until_reset = draw_threshold(*s, p.reset_every_mb);
   double until_stall = draw_threshold(*s, p.stall_every_mb);
