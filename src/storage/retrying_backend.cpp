@@ -27,11 +27,11 @@ StorageBackend& RetryingBackend::backend() {
 }
 
 void RetryingBackend::attempt(const std::function<void(StorageBackend&)>& op,
-                              const std::function<void(StorageBackend&)>& resume) {
+                              const std::function<bool(StorageBackend&)>& resume) {
   static thread_local std::mt19937_64 rng(std::random_device{}());
   for (int failures = 0;; ++failures) {
     try {
-      if (failures > 0 && resume) resume(backend());
+      if (failures > 0 && resume && resume(backend())) failures = 1;  // progress: back to the shortest wait
       op(backend());
       return;
     } catch (const StorageError& e) {
@@ -54,7 +54,9 @@ void RetryingBackend::put(const std::string& local_file, const std::string& path
   attempt([&](StorageBackend& b) { b.put(local_file, path, from); },
           [&](StorageBackend& b) {  // resume after what arrived
             const auto stored = b.stat(path);
+            const std::uint64_t before = from;
             from = stored ? std::min<std::uint64_t>(stored->size, std::filesystem::file_size(local_file)) : 0;
+            return from > before;
           });
 }
 
@@ -64,7 +66,9 @@ void RetryingBackend::get(const std::string& path, const std::string& local_file
           [&](StorageBackend&) {
             std::error_code ec;
             const auto have = std::filesystem::file_size(local_file, ec);
+            const std::uint64_t before = from;
             from = ec ? 0 : have;
+            return from > before;
           });
 }
 

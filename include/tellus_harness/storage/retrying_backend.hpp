@@ -29,8 +29,9 @@ class RetryingBackend final : public StorageBackend {
 
  private:
   StorageBackend& backend();
-  // Runs `op` until it succeeds; `resume` runs before each retry, on the new connection.
-  void attempt(const std::function<void(StorageBackend&)>& op, const std::function<void(StorageBackend&)>& resume = {});
+  // Runs `op` until it succeeds; `resume` runs before each retry, on the new connection, and
+  // says whether the transfer got further than before: then the backoff starts over.
+  void attempt(const std::function<void(StorageBackend&)>& op, const std::function<bool(StorageBackend&)>& resume = {});
   Connect connect_;
   double deadline_;
   std::unique_ptr<StorageBackend> backend_;
