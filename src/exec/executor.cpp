@@ -231,11 +231,11 @@ std::vector<TestResult> Executor::wait(std::chrono::microseconds max_wait) {
     }
     ++i;
   }
-  enforce_limits(done);
+  enforce_limits();
   return done;
 }
 
-void Executor::enforce_limits(std::vector<TestResult>&) {
+void Executor::enforce_limits() {
   const auto now = Clock::now();
   const bool sample_memory = policy_.limits.memory_mb > 0 && !running_.empty() && now >= next_memory_sample_;
   std::unordered_map<pid_t, std::int64_t> rss;

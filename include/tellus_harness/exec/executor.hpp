@@ -56,7 +56,7 @@ class Executor {
 
  private:
   void finish(Running& r, int status, std::vector<TestResult>& done);
-  void enforce_limits(std::vector<TestResult>& done);
+  void enforce_limits();
   ExecutionPolicy policy_;
   std::vector<std::unique_ptr<Running>> running_;
   std::vector<TestResult> early_;  // setup failures, returned by the next wait()
