@@ -64,21 +64,21 @@ std::string maxfail_reason(const RunPlan& plan) {
 
 // Rank 0 after the results are in: record the run in the perf-trend store, look for
 // regressions of its tests, write the reports, and alert when needed.
-int finish_run(RunOutcome& outcome, const RunRequest& request) {
+// `history` is the store's recent runs, loaded once when the run was planned.
+int finish_run(RunOutcome& outcome, const RunRequest& request, std::vector<PerfRun> history) {
   TrendView trends;
   bool have_trends = false;
   std::string perf_file;
   if (request.perf_store != "none") {
     try {
       const std::string store = request.perf_store.empty() ? default_perf_store() : request.perf_store;
-      perf_file = write_perf_run(store, perf_run_from(outcome));
-      std::vector<std::string> warnings;
-      trends.histories = metric_histories(load_perf_runs(store, outcome.plan.created_unix - 90 * 86400.0, warnings));
+      history.push_back(perf_run_from(outcome));
+      perf_file = write_perf_run(store, history.back());
+      trends.histories = metric_histories(history);
       std::set<std::string> ours;
       for (const auto& t : outcome.plan.tests) ours.insert(perf_key(t.spec));
       for (auto& f : find_regressions(trends.histories, DetectorOptions{}))
         if (ours.count(f.test)) trends.regressions.push_back(std::move(f));
-      for (auto& w : warnings) outcome.warnings.push_back(std::move(w));
       have_trends = true;
     } catch (const std::exception& e) {
       outcome.warnings.push_back(std::string("perf-trend store not updated: ") + e.what());
@@ -102,10 +102,13 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   const bool root = mpi.rank() == 0;
 
   RunPlan plan;
+  std::vector<PerfRun> history;  // rank 0: the perf-trend store's recent runs, read once
+  std::vector<std::string> history_warnings;
   int status = kProceed;
   if (root) {
     try {
-      plan = build_run_plan(request, mpi.size(), !request.collect_only);
+      if (!request.collect_only) history = load_recent_history(request.perf_store, history_warnings);
+      plan = build_run_plan(request, mpi.size(), !request.collect_only, history);
       if (request.collect_only) {
         print_collection(plan);
         status = plan.tests.empty() ? kExitNoTestsCollected : kExitAllPassed;
@@ -185,7 +188,8 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     outcome.results = complete_results(plan, finished, "run interrupted: the test never finished");
     outcome.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     outcome.plan = std::move(plan);
-    code = finish_run(outcome, request);
+    for (auto& w : history_warnings) outcome.warnings.push_back(std::move(w));
+    code = finish_run(outcome, request, std::move(history));
   }
   return mpi.broadcast(code);
 }

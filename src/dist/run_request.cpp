@@ -44,18 +44,21 @@ std::string create_output_dir(const std::string& requested) {
 
 // Each test's median duration over its recent runs, where the store has them, replaces the
 // suite's expected_duration as the scheduling estimate.
-void apply_duration_history(RunPlan& plan, const std::string& store) {
-  if (store == "none") return;
-  std::vector<std::string> ignored;  // unreadable files are reported by trends/regressions
-  const double month_ago = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() - 30 * 86400.0;
-  const auto medians = median_durations(load_perf_runs(store.empty() ? default_perf_store() : store, month_ago, ignored));
+void apply_duration_history(RunPlan& plan, const std::vector<PerfRun>& history) {
+  const auto medians = median_durations(history);
   for (auto& t : plan.tests)
     if (auto it = medians.find(perf_key(t.spec)); it != medians.end()) t.spec.expected_duration_s = it->second;
 }
 
 }  // namespace
 
-RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output) {
+std::vector<PerfRun> load_recent_history(const std::string& store, std::vector<std::string>& warnings) {
+  if (store == "none") return {};
+  const double since = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() - 90 * 86400.0;
+  return load_perf_runs(store.empty() ? default_perf_store() : store, since, warnings);
+}
+
+RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output, const std::vector<PerfRun>& history) {
   parse_schedule(request.schedule);  // validates
   if (!(request.default_timeout_s > 0)) throw UserError("--timeout must be greater than zero");
   if (request.maxfail < 0) throw UserError("--maxfail must not be negative");
@@ -64,7 +67,7 @@ RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output)
   plan.profile = resolve_profile(request.profile, process_environment());
   Selection selection = select_tests(load_suites(request.paths, request.default_timeout_s), request.selection, plan.profile);
   plan.tests = std::move(selection.tests);
-  apply_duration_history(plan, request.perf_store);
+  apply_duration_history(plan, history);
   plan.deselected = selection.deselected;
   plan.created_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   plan.root = fs::current_path().string();

@@ -5,6 +5,7 @@
 
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/config/selection.hpp"
+#include "tellus_harness/perf/perf_store.hpp"
 #include "tellus_harness/report/run_plan.hpp"
 
 namespace tellus_harness {
@@ -28,9 +29,15 @@ struct RunRequest {
   std::vector<std::string> command_line;
 };
 
-// Resolves the profile, loads and selects the tests. With `create_output` it also creates
-// the output directory and writes run.json. Throws UserError for anything the user can fix.
-RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output);
+// Resolves the profile, loads and selects the tests; each test's median duration in
+// `history` (the perf-trend store's recent runs) becomes its expected duration. With
+// `create_output` it also creates the output directory and writes run.json. Throws UserError
+// for anything the user can fix.
+RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output, const std::vector<PerfRun>& history = {});
+
+// The store's runs of the last 90 days ("" store: the default; "none": no runs). Unreadable
+// files go to `warnings`.
+std::vector<PerfRun> load_recent_history(const std::string& store, std::vector<std::string>& warnings);
 
 // `--collect-only`: the selected tests, one node id a line, and a count.
 void print_collection(const RunPlan& plan);
