@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "harness_process.hpp"
 
@@ -156,4 +157,35 @@ TEST_CASE("ssh: SFTP against a real sshd; unknown or changed host keys and refus
   std::ifstream text(out + "/report.json");
   const std::string all((std::istreambuf_iterator<char>(text)), std::istreambuf_iterator<char>());
   CHECK_THAT(all, !Catch::Contains(line) && !Catch::Contains("PRIVATE KEY"));
+}
+
+TEST_CASE("ssh: the server killed mid-transfer and started again: the transfer resumes and verifies") {
+  if (run_shell("test -x /usr/sbin/sshd").exit_code != 0) {
+    WARN("sshd is not installed: skipped");
+    return;
+  }
+  const std::string dir = "/tmp/tellus-e2e/sshd-restart";
+  REQUIRE(run_shell(fixture("ssh/start-sshd.sh") + " " + dir + " 22023").exit_code == 0);
+  // The listener and every session process under it: what a crash or a reboot of the server ends.
+  const std::string kill_server = "d() { for c in $(pgrep -P $1); do d $c; echo $c; done; }; m=$(cat " + dir +
+                                  "/sshd.pid); kill -9 $(d $m) $m";
+  const std::string start_server = "/usr/sbin/sshd -f " + dir + "/sshd_config -E " + dir + "/sshd.log";
+  struct StopSshd {
+    std::string dir;
+    ~StopSshd() { run_shell("kill $(cat " + dir + "/sshd.pid)"); }
+  } stop{dir};
+  const auto out = fresh_output_dir("ssh-restart");
+  std::thread chaos([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    run_shell(kill_server);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    run_shell(start_server);  // same config and host key: known_hosts still matches
+  });
+  const auto r = run_shell("SSH_FIXTURE=" + dir + " " TELLUS_HARNESS_EXE " run " + fixture("suites/ssh_restart.yaml") +
+                           " --env-config ci --output-dir " + out);
+  chaos.join();
+  CHECK(r.exit_code == 0);
+  const auto report = read_json(out + "/report.json");
+  CHECK(report["tests"][0]["outcome"] == "passed");
+  CHECK(report["harness"]["tests"][0]["metrics"]["retries"].get<int>() >= 1);
 }
