@@ -106,7 +106,7 @@ CachedArchive DataCache::archive(const DatasetSpec& spec, ArchiveFormat format) 
   const fs::path path = entry / ("dataset" + archive_extension(format));
   const fs::path record = entry / ("dataset" + archive_extension(format) + ".sha256");
   FileLock lock((fs::path(dir_) / (key + ".lock")).string());
-  CachedArchive out{path.string(), 0, false};
+  CachedArchive out{path.string(), 0, false, data.manifest};
   std::ifstream in(record);
   std::string expected;
   if (in >> expected && fs::exists(path) && sha256_of_file(path.string()) == expected) {

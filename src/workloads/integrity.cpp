@@ -56,7 +56,7 @@ class Integrity final : public ArchiveKind {
     StepTimer& steps = job.steps;
     DataCache cache;
     const CachedArchive archive = steps.step("generate", 0, [&] { return cache.archive(job.dataset, job.format); });
-    const Manifest manifest = cache.dataset(job.dataset).manifest;
+    const Manifest& manifest = archive.manifest;
     const std::string original_sha = sha256_of_file(archive.path);
     const std::string fetched = job.scratch + "/fetched";
 

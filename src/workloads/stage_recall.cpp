@@ -43,7 +43,7 @@ class StageRecall final : public ArchiveKind {
     steps.step("verify", archive.size, [&] {
       if (sha256_of_file(fetched) != sha256_of_file(archive.path)) throw std::runtime_error("recalled archive differs from what was archived");
       const auto extracted = extract_archive(fetched, job.scratch + "/unpacked");
-      const std::string problem = verify_against_manifest(cache.dataset(job.dataset).manifest, extracted, job.scratch + "/unpacked");
+      const std::string problem = verify_against_manifest(archive.manifest, extracted, job.scratch + "/unpacked");
       if (!problem.empty()) throw std::runtime_error("verification failed: " + problem);
     });
     std::printf("archived, migrated, staged and verified %s\n", remote.c_str());

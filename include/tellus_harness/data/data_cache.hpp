@@ -25,6 +25,7 @@ struct CachedArchive {
   std::string path;
   std::uint64_t size = 0;
   bool generated = false;
+  Manifest manifest;  // of the dataset it holds, already checked against its files
 };
 
 struct CacheListing {
