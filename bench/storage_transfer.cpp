@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
     config["connect_host"] = "127.0.0.1";
     config["connect_port"] = proxy->port();
   }
-  RetryingBackend backend([&] { return make_storage_backend(type, root, config.dump()); }, 0);
+  RetryingBackend backend(type, [&] { return make_storage_backend(type, root, config.dump()); }, 0);
   const double mib = static_cast<double>(std::filesystem::file_size(local)) / (1 << 20);
   auto timed = [](auto&& f) {
     const auto t0 = std::chrono::steady_clock::now();

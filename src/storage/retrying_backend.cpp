@@ -14,10 +14,8 @@ double now_unix() {
 }
 }  // namespace
 
-RetryingBackend::RetryingBackend(Connect connect, double deadline_unix)
-    : connect_(std::move(connect)), deadline_(deadline_unix) {
-  type_ = backend().type();
-}
+RetryingBackend::RetryingBackend(std::string type, Connect connect, double deadline_unix)
+    : connect_(std::move(connect)), deadline_(deadline_unix), type_(std::move(type)) {}
 
 std::string RetryingBackend::type() const { return type_; }
 
@@ -35,6 +33,7 @@ void RetryingBackend::attempt(const std::function<void(StorageBackend&)>& op,
       op(backend());
       return;
     } catch (const StorageError& e) {
+      if (!e.transient()) throw;  // a refused key or a full disk does not get better by waiting
       backend_.reset();  // the connection is not to be trusted any more
       const double backoff = std::min(5.0, 0.1 * (1 << std::min(failures, 6))) * std::uniform_real_distribution<double>(0.5, 1.5)(rng);
       if (deadline_ > 0 && now_unix() + backoff >= deadline_)

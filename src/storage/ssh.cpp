@@ -168,11 +168,30 @@ class SshBackend final : public StorageBackend {
   [[noreturn]] void fail(const std::string& what) const {
     char* message = nullptr;
     int length = 0;
-    libssh2_session_last_error(session_, &message, &length, 0);
+    const int code = libssh2_session_last_error(session_, &message, &length, 0);
     std::string why = message ? std::string(message, static_cast<std::size_t>(length)) : "failed";
-    if (sftp_ && libssh2_session_last_errno(session_) == LIBSSH2_ERROR_SFTP_PROTOCOL)
-      why = "SFTP status " + std::to_string(libssh2_sftp_last_error(sftp_));
-    throw StorageError("ssh backend " + where_ + ": " + what + ": " + why);
+    bool transient = link_failed(code);
+    if (sftp_ && code == LIBSSH2_ERROR_SFTP_PROTOCOL) {
+      const unsigned long status = libssh2_sftp_last_error(sftp_);
+      why = "SFTP status " + std::to_string(status);
+      transient = status == LIBSSH2_FX_NO_CONNECTION || status == LIBSSH2_FX_CONNECTION_LOST;
+    }
+    throw StorageError("ssh backend " + where_ + ": " + what + ": " + why, transient);
+  }
+
+  // libssh2 errors that mean the connection, not the request, failed.
+  static bool link_failed(int code) {
+    switch (code) {
+      case LIBSSH2_ERROR_SOCKET_NONE: case LIBSSH2_ERROR_BANNER_RECV: case LIBSSH2_ERROR_BANNER_SEND:
+      case LIBSSH2_ERROR_INVALID_MAC: case LIBSSH2_ERROR_KEX_FAILURE: case LIBSSH2_ERROR_SOCKET_SEND:
+      case LIBSSH2_ERROR_KEY_EXCHANGE_FAILURE: case LIBSSH2_ERROR_TIMEOUT: case LIBSSH2_ERROR_DECRYPT:
+      case LIBSSH2_ERROR_SOCKET_DISCONNECT: case LIBSSH2_ERROR_PROTO: case LIBSSH2_ERROR_CHANNEL_FAILURE:
+      case LIBSSH2_ERROR_CHANNEL_CLOSED: case LIBSSH2_ERROR_CHANNEL_EOF_SENT: case LIBSSH2_ERROR_SOCKET_TIMEOUT:
+      case LIBSSH2_ERROR_SOCKET_RECV: case LIBSSH2_ERROR_BAD_SOCKET:
+        return true;
+      default:
+        return false;
+    }
   }
 
   void connect() {
@@ -181,7 +200,7 @@ class SshBackend final : public StorageBackend {
     addrinfo hints{}, *found = nullptr;
     hints.ai_socktype = SOCK_STREAM;
     if (const int rc = getaddrinfo(connect_host_.c_str(), std::to_string(connect_port_).c_str(), &hints, &found); rc != 0)
-      throw StorageError("ssh backend " + where_ + ": cannot resolve host: " + gai_strerror(rc));
+      throw StorageError("ssh backend " + where_ + ": cannot resolve host: " + gai_strerror(rc), rc == EAI_AGAIN);
     for (addrinfo* a = found; a && socket_ < 0; a = a->ai_next) {
       socket_ = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
       if (socket_ >= 0 && ::connect(socket_, a->ai_addr, a->ai_addrlen) != 0) {
@@ -191,7 +210,8 @@ class SshBackend final : public StorageBackend {
     }
     const int connect_errno = errno;
     freeaddrinfo(found);
-    if (socket_ < 0) throw StorageError("ssh backend " + where_ + ": cannot connect: " + std::strerror(connect_errno));
+    if (socket_ < 0)  // refused, unreachable or timed out: the server may be restarting
+      throw StorageError("ssh backend " + where_ + ": cannot connect: " + std::strerror(connect_errno), true);
     session_ = libssh2_session_init();
     libssh2_session_set_blocking(session_, 1);
     libssh2_session_set_timeout(session_, io_timeout_ms_);  // a stalled link fails instead of hanging

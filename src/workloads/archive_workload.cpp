@@ -155,7 +155,7 @@ ArchiveJob open_archive_job(const std::string& params_json) {
     }
     const double deadline = std::atof(env_or("TELLUS_TEST_DEADLINE", "0").c_str());
     job.backend = std::make_unique<RetryingBackend>(
-        [type = job.backend_type, target = job.target, cfg = job.backend_config] { return make_storage_backend(type, target, cfg); },
+        job.backend_type, [type = job.backend_type, target = job.target, cfg = job.backend_config] { return make_storage_backend(type, target, cfg); },
         deadline);
   }
   job.backend->mkdir(job.remote_dir);

@@ -176,7 +176,9 @@ TEST_CASE("ssh: the server killed mid-transfer and started again: the transfer r
   } stop{dir};
   const auto out = fresh_output_dir("ssh-restart");
   std::thread chaos([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    // Mid-transfer, however slow the machine: once 30 MB of the archive have arrived.
+    for (int i = 0; i < 600 && std::stoll("0" + run_shell("du -sb " + dir + "/remote | cut -f1").out) < 30'000'000; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     run_shell(kill_server);
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     run_shell(start_server);  // same config and host key: known_hosts still matches

@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -32,10 +33,10 @@ struct MpiRootEnvironment {
 }  // namespace
 
 ProcessResult run_shell(const std::string& command_line) {
-  static int counter = 0;
+  static std::atomic<int> counter{0};  // tests run it from several threads at once
   const std::string base = "/tmp/tellus-e2e-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
   const auto t0 = std::chrono::steady_clock::now();
-  const int status = std::system((command_line + " >" + base + ".out 2>" + base + ".err </dev/null").c_str());
+  const int status = std::system(("{ " + command_line + "\n} >" + base + ".out 2>" + base + ".err </dev/null").c_str());
   ProcessResult r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

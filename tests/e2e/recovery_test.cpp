@@ -83,7 +83,13 @@ TEST_CASE("SIGINT ends the run cleanly: finished tests kept, running ones errors
   const auto out = fresh_output_dir("interrupt");
   const auto r = run_shell(std::string(TELLUS_HARNESS_EXE) + " run " + fixture("suites/interrupt.yaml") +
                            " --max-concurrent 4 --progress none --output-dir " + out +
-                           " & pid=$!; sleep 2; kill -INT $pid; wait $pid");
+                           " & pid=$!; "
+                           // Interrupt once the quick tests are journaled and the long ones run, however
+                           // slow the machine; a background job of sh ignores SIGINT until the harness
+                           // installs its handler, so an earlier signal would be lost.
+                           "for _ in $(seq 300); do [ \"$(grep -hc '\"passed\"' " + out + "/journal/*.jsonl 2>/dev/null)\" = 12 ] && "
+                           "[ \"$(pgrep -fc '^sleep 71$')\" = 3 ] && break; sleep 0.1; done; "
+                           "kill -INT $pid; wait $pid");
   CHECK(r.exit_code == 2);
   CHECK(r.seconds < 30);
   const auto report = read_json(out + "/report.json");

@@ -13,8 +13,9 @@ namespace tellus_harness {
 class RetryingBackend final : public StorageBackend {
  public:
   using Connect = std::function<std::unique_ptr<StorageBackend>()>;
-  // `deadline_unix`: 0 for none.
-  RetryingBackend(Connect connect, double deadline_unix);
+  // `type`: what `connect` makes; `deadline_unix`: 0 for none. Connects on first use, so a
+  // server that is down at the start is retried like one that goes down later.
+  RetryingBackend(std::string type, Connect connect, double deadline_unix);
 
   std::string type() const override;
   void mkdir(const std::string& path) override;

@@ -19,7 +19,15 @@ struct StoredObject {
 
 class StorageError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  // `transient`: the link failed (refused, reset, timed out, the server went away), not the
+  // request, so the same request on a new connection may succeed. Everything else (host keys,
+  // credentials, missing files, permissions, a full disk) would fail the same way again.
+  explicit StorageError(const std::string& what, bool transient = false)
+      : std::runtime_error(what), transient_(transient) {}
+  bool transient() const { return transient_; }
+
+ private:
+  bool transient_;
 };
 
 class StorageBackend {
