@@ -8,30 +8,34 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "tellus_harness/data/sha256.hpp"
 #include "tellus_harness/netsim/fault_proxy.hpp"
 #include "tellus_harness/storage/retrying_backend.hpp"
+#include "tellus_harness/storage/server_address.hpp"
 
 using namespace tellus_harness;
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   if (argc != 5 && argc != 6) {
     std::fprintf(stderr, "usage: bench_storage_transfer TYPE ROOT CONFIG_JSON LOCAL_FILE [RESET_EVERY_MB]\n");
     return 2;
   }
   const std::string type = argv[1], root = argv[2], local = argv[4];
-  auto config = nlohmann::json::parse(argv[3]);
+  std::string config = argv[3];
   std::unique_ptr<FaultProxy> proxy;
   if (argc == 6) {
     FaultProfile faults;
     faults.reset_every_mb = std::atof(argv[5]);
-    proxy = std::make_unique<FaultProxy>(config.value("host", "127.0.0.1"), static_cast<int>(config.value("port", 22.0)), faults);
-    config["connect_host"] = "127.0.0.1";
-    config["connect_port"] = proxy->port();
+    const auto server = server_address(config);
+    if (!server) {
+      std::fprintf(stderr, "a %s backend has no server to put the proxy in front of\n", type.c_str());
+      return 2;
+    }
+    proxy = std::make_unique<FaultProxy>(server->host, server->port, faults);
+    config = route_through(config, {"127.0.0.1", proxy->port()});
   }
-  RetryingBackend backend(type, [&] { return make_storage_backend(type, root, config.dump()); }, 0);
+  RetryingBackend backend(type, [&] { return make_storage_backend(type, root, config); }, 0);
   const double mib = static_cast<double>(std::filesystem::file_size(local)) / (1 << 20);
   auto timed = [](auto&& f) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -50,4 +54,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
 }

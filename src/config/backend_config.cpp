@@ -9,10 +9,12 @@ namespace tellus_harness {
 
 namespace {
 
-// The keys each configurable type takes. s3 is not configurable in this build.
+// The keys each backend type takes.
 const std::map<std::string, std::vector<std::string>>& keys_by_type() {
   static const std::map<std::string, std::vector<std::string>> keys{
       {"file", {"type", "root"}},
+      {"s3", {"type", "endpoint", "region", "bucket", "root", "addressing", "access_key_env", "secret_key_env",
+              "credentials_file", "profile", "part_size_mb", "parallel_parts", "list_page_size", "io_timeout_s"}},
       {"ssh", {"type", "host", "port", "user", "root", "identity_file", "known_hosts", "host_key_check", "use_agent",
                "io_timeout_s"}},
       {"tape", {"type", "root", "driver", "mount_latency_s", "seek_time_s", "bandwidth_mb_s", "drives", "migrate_after_s",
@@ -33,24 +35,30 @@ std::map<std::string, BackendConfig> read_backends(const YamlMap& suite) {
     const std::string type = b.string("type");
     const auto& known = keys_by_type();
     const auto it = known.find(type);
-    if (it == known.end()) {
-      const auto& types = known_backend_types();
-      const bool real_type = std::find(types.begin(), types.end(), type) != types.end();
-      b.fail("type", "'" + type + "' " +
-                         (real_type ? "cannot be configured in this build (configurable: file, ssh, tape)"
-                                    : "is not a backend type (file, ssh, s3, tape)"));
-    }
+    if (it == known.end()) b.fail("type", "'" + type + "' is not a backend type (file, s3, ssh, tape)");
     b.allow_only(it->second);
     nlohmann::json config = nlohmann::json::object();
     for (const auto& kv : b.node()) {
       const std::string key = kv.first.as<std::string>();
       if (!kv.second.IsScalar()) b.fail(key, "must be a single value");
       const std::string text = kv.second.Scalar();
-      if (key.ends_with("_s") || key == "drives" || key == "port") config[key] = b.positive_number(key);
+      if (key.ends_with("_s") || key == "drives" || key == "port" || key == "part_size_mb" || key == "parallel_parts" ||
+          key == "list_page_size")
+        config[key] = b.positive_number(key);
       else if (key == "host_key_check" || key == "use_agent") config[key] = b.boolean(key) ? "true" : "false";
       else config[key] = text;
     }
     if (type == "ssh" && !config.contains("host")) b.fail("host", "is required for an ssh backend");
+    if (type == "s3") {
+      for (const char* k : {"endpoint", "bucket"})
+        if (!config.contains(k)) throw UserError(suite.file(), b.line(), "backend '" + name + "': " + k + " is required for an s3 backend");
+      const std::string endpoint = config["endpoint"];
+      if (endpoint.rfind("http://", 0) != 0 && endpoint.rfind("https://", 0) != 0)
+        b.fail("endpoint", "must start with http:// or https://");
+      if (config.value("addressing", std::string("path")) != "path" && config.value("addressing", std::string("path")) != "virtual")
+        b.fail("addressing", "must be path or virtual");
+      if (config.value("part_size_mb", 16.0) < 5) b.fail("part_size_mb", "must be at least 5 (S3's smallest part)");
+    }
     if (type == "tape") {
       const std::string driver = config.value("driver", "emulator");
       if (driver != "emulator" && driver != "hsm_command") b.fail("driver", "must be emulator or hsm_command");

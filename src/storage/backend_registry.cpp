@@ -8,7 +8,8 @@ std::unique_ptr<StorageBackend> make_storage_backend(const std::string& type, co
   if (type == "file") return make_file_backend(root);
   if (type == "tape") return make_tape_backend(root, config_json);
   if (type == "ssh") return make_ssh_backend(root, config_json);
-  throw StorageError("storage backend '" + type + "' is not available in this build (available: file, ssh, tape)");
+  if (type == "s3") return make_s3_backend(root, config_json);
+  throw StorageError("storage backend '" + type + "' is not available (available: file, s3, ssh, tape)");
 }
 
 }  // namespace tellus_harness

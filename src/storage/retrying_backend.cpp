@@ -34,6 +34,7 @@ void RetryingBackend::attempt(const std::function<void(StorageBackend&)>& op,
       return;
     } catch (const StorageError& e) {
       if (!e.transient()) throw;  // a refused key or a full disk does not get better by waiting
+      if (backend_) inner_retries_ += backend_->retries();
       backend_.reset();  // the connection is not to be trusted any more
       const double backoff = std::min(5.0, 0.1 * (1 << std::min(failures, 6))) * std::uniform_real_distribution<double>(0.5, 1.5)(rng);
       if (deadline_ > 0 && now_unix() + backoff >= deadline_)

@@ -11,6 +11,7 @@
 #include "tellus_harness/config/yaml_map.hpp"
 #include "tellus_harness/report/atomic_file.hpp"
 #include "tellus_harness/storage/retrying_backend.hpp"
+#include "tellus_harness/storage/server_address.hpp"
 
 namespace fs = std::filesystem;
 
@@ -137,7 +138,7 @@ ArchiveJob open_archive_job(const std::string& params_json) {
   } else {
     // Remote: through the fault proxy when the network is simulated, and always retried.
     const bool simulate = p.contains("network") || env_or("TELLUS_NETWORK_SIMULATION", "") == "1";
-    if (simulate && config.contains("host")) {
+    if (const auto server = server_address(job.backend_config); simulate && server) {
       FaultProfile faults;
       faults.latency_ms = 1;  // the profile's simulation alone: a mild, slow-ish link
       const auto n = p.value("network", nlohmann::json::object());
@@ -147,11 +148,8 @@ ArchiveJob open_archive_job(const std::string& params_json) {
       faults.reset_every_mb = n.value("reset_every_mb", 0.0);
       faults.stall_every_mb = n.value("stall_every_mb", 0.0);
       faults.stall_s = n.value("stall_s", 0.0);
-      job.proxy = std::make_unique<FaultProxy>(config["host"].get<std::string>(),
-                                               static_cast<int>(config.value("port", 22.0)), faults);
-      config["connect_host"] = "127.0.0.1";
-      config["connect_port"] = job.proxy->port();
-      job.backend_config = config.dump();
+      job.proxy = std::make_unique<FaultProxy>(server->host, server->port, faults);
+      job.backend_config = route_through(job.backend_config, {"127.0.0.1", job.proxy->port()});
     }
     const double deadline = std::atof(env_or("TELLUS_TEST_DEADLINE", "0").c_str());
     job.backend = std::make_unique<RetryingBackend>(

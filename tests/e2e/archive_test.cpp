@@ -102,7 +102,7 @@ TEST_CASE("tape: staging passes under hpc_cluster's multiplier, fails clearly wi
   CHECK(read_json(local + "/report.json")["summary"]["skipped"] == 3);
 }
 
-TEST_CASE("ssh: SFTP against a real sshd; unknown or changed host keys and refused keys move no data") {
+TEST_CASE("ssh: SFTP against a real sshd, and unknown or changed host keys and refused keys move no data") {
   if (run_shell("test -x /usr/sbin/sshd").exit_code != 0) {
     WARN("sshd is not installed: skipped");
     return;

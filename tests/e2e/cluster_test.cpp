@@ -35,7 +35,7 @@ struct SlurmCluster {
 std::string slurm(const std::string& args) { return TELLUS_HARNESS_EXE " slurm " + args; }
 }  // namespace
 
-TEST_CASE("sbatch: a 2-node x 2-task job runs the suite once over both nodes; exit codes reach --wait") {
+TEST_CASE("sbatch: a 2-node x 2-task job runs the suite once over both nodes, and exit codes reach --wait") {
   if (run_shell("command -v slurmctld").exit_code != 0) {
     WARN("Slurm is not installed: skipped");
     return;

@@ -33,7 +33,7 @@ std::string slurp(const std::string& path) {
 }
 }  // namespace
 
-TEST_CASE("the store records every run; regressions finds the sustained shift in the bad direction only") {
+TEST_CASE("the store records every run, and regressions finds the sustained shift in the bad direction only") {
   const std::string store = "/tmp/tellus-e2e/store-regressions";
   const std::string last = nine_runs(store);
   // The scheduler took put_speed's expected duration from the earlier runs (the suite gives none).
@@ -64,7 +64,7 @@ TEST_CASE("the store records every run; regressions finds the sustained shift in
   CHECK(run_harness(0, "regressions --perf-store " + store + " --threshold 60").exit_code == 0);
 }
 
-TEST_CASE("a failing run alerts the webhook with the seed's payload; the URL never shows whole") {
+TEST_CASE("a failing run alerts the webhook with the seed's payload, and the URL never shows whole") {
   HttpReceiver server(200);
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/hooks/T000/SECRET-TOKEN";
   const auto out = fresh_output_dir("alert");

@@ -60,7 +60,7 @@ TEST_CASE("outcomes: pass, exit status, signal, output, workspaces kept only for
   CHECK(r[2].longrepr == "killed by signal SIGSEGV (11)");
 }
 
-TEST_CASE("a timeout gives the timeout, the multiplier and the effective limit; SIGKILL follows SIGTERM") {
+TEST_CASE("a timeout gives the timeout, the multiplier and the effective limit, and SIGKILL follows SIGTERM") {
   auto p = policy(fresh_temp_dir("timeout"));
   p.timeout_multiplier = 2;
   Executor ex(p);

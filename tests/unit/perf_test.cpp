@@ -58,7 +58,7 @@ TEST_CASE("a single outlier run is never flagged, however large") {
   }
 }
 
-TEST_CASE("the threshold is the minimum magnitude; too little history flags nothing") {
+TEST_CASE("the threshold is the minimum magnitude, and too little history flags nothing") {
   const auto clean_12 = series({10, 10, 10, 10, 10, 10, 10, 11.2, 11.2, 11.2});
   CHECK_FALSE(detect_regression(clean_12, Direction::kLowerIsBetter, {20}));
   CHECK(detect_regression(clean_12, Direction::kLowerIsBetter, {10}));

@@ -88,7 +88,7 @@ TEST_CASE("tape hsm_command driver runs the site's commands") {
   CHECK(fs::file_size(dir + "/back") == 4);
 }
 
-TEST_CASE("suites name their backends; bad backend configuration is a clear error") {
+TEST_CASE("suites name their backends, and bad backend configuration is a clear error") {
   const auto tests = load_suites({TELLUS_SOURCE_DIR "/tests/fixtures/suites/tape.yaml"}, 30);
   REQUIRE(tests.size() == 3);
   CHECK(tests[0].backend == "tape");
@@ -106,7 +106,13 @@ TEST_CASE("suites name their backends; bad backend configuration is a clear erro
   };
   CHECK_THAT(error_of("backends:\n  hsm:\n    type: tape\n    mount_latncy_s: 2\ntests: []\n"),
              Catch::Contains(":4: unknown key 'mount_latncy_s' in backend 'hsm'; did you mean 'mount_latency_s'?"));
-  CHECK_THAT(error_of("backends:\n  x:\n    type: s3\n    bucket: a\ntests: []\n"), Catch::Contains("cannot be configured in this build"));
+  CHECK_THAT(error_of("backends:\n  x:\n    type: s3\n    bucket: a\ntests: []\n"), Catch::Contains("endpoint is required for an s3 backend"));
+  CHECK_THAT(error_of("backends:\n  x:\n    type: s3\n    bucket: a\n    endpoint: http://h\n    part_size_mb: 4\ntests: []\n"),
+             Catch::Contains(":6:") && Catch::Contains("'part_size_mb' must be at least 5"));
+  CHECK_THAT(error_of("backends:\n  x:\n    type: s3\n    bucket: a\n    endpoint: h:80\ntests: []\n"),
+             Catch::Contains("'endpoint' must start with http:// or https://"));
+  CHECK_THAT(error_of("backends:\n  x:\n    type: s3\n    bucket: a\n    endpoint: http://h\n    secret_key: x\ntests: []\n"),
+             Catch::Contains("secret_key"));
   CHECK_THAT(error_of("backends:\n  x:\n    type: ssh\n    user: a\ntests: []\n"), Catch::Contains("host' is required"));
   CHECK_THAT(error_of("backends:\n  x:\n    type: tape\n    driver: hsm_command\ntests: []\n"), Catch::Contains("needs stage_command"));
   CHECK_THAT(error_of("tests:\n  - name: a\n    kind: stage_recall\n    backend: libary\n"), Catch::Contains("unknown backend 'libary'"));

@@ -26,7 +26,8 @@ class RetryingBackend final : public StorageBackend {
   void remove(const std::string& path) override;
   bool is_online(const std::string& path) override;
   void stage(const std::vector<std::string>& paths) override;
-  int retries() const override { return retries_; }
+  // Its own reconnections plus the retries inside the backends it used (e.g. S3's per part).
+  int retries() const override { return retries_ + inner_retries_ + (backend_ ? backend_->retries() : 0); }
 
  private:
   StorageBackend& backend();
@@ -38,6 +39,7 @@ class RetryingBackend final : public StorageBackend {
   std::unique_ptr<StorageBackend> backend_;
   std::string type_;
   int retries_ = 0;
+  int inner_retries_ = 0;
 };
 
 }  // namespace tellus_harness

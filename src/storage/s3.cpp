@@ -1,0 +1,246 @@
+// The `s3` backend: objects under a key prefix (the backend's root) in one bucket, through
+// S3Client. Objects up to part_size go up in one PUT; larger ones as a multipart upload whose
+// parts go up `parallel_parts` at a time, each retried on its own when the link breaks, so a
+// reset costs one part, not the object. Every PUT carries Content-MD5 and its signed SHA-256,
+// which the server checks. Gets stream to the local file and resume with a Range request.
+// There are no directories: mkdir checks that the bucket answers, and a "directory" is a prefix.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "storage/backends.hpp"
+#include "storage/s3_client.hpp"
+#include "storage/s3_xml.hpp"
+
+namespace tellus_harness {
+
+namespace {
+
+double now_unix() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Reads `size` bytes at `offset` of an open file descriptor.
+void read_range(int fd, std::vector<char>& buffer, std::uint64_t offset, std::size_t size, const std::string& file) {
+  buffer.resize(size);
+  for (std::size_t done = 0; done < size;) {
+    const ssize_t n = pread(fd, buffer.data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n <= 0) throw StorageError("s3 backend: cannot read " + file);
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+struct Fd {
+  explicit Fd(const std::string& path) : fd(open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    if (fd < 0) throw StorageError("s3 backend: cannot read " + path);
+  }
+  ~Fd() { close(fd); }
+  int fd;
+};
+
+class S3Backend final : public StorageBackend {
+ public:
+  S3Backend(std::string root, const std::string& config_json) : client_(read_s3_settings(config_json)) {
+    while (!root.empty() && root.front() == '/') root.erase(0, 1);
+    while (!root.empty() && root.back() == '/') root.pop_back();
+    prefix_ = root.empty() ? "" : root + "/";
+  }
+
+  std::string type() const override { return "s3"; }
+  int retries() const override { return part_retries_; }
+
+  void mkdir(const std::string&) override {
+    // Nothing to create; fail here, early and clearly, if the bucket or the credentials are wrong.
+    client_.send_ok({"GET", "", {{"list-type", "2"}, {"max-keys", "1"}}}, "GET bucket");
+  }
+
+  void put(const std::string& local_file, const std::string& path, std::uint64_t offset) override {
+    const std::uint64_t size = std::filesystem::file_size(local_file);
+    if (offset > 0 && offset == size) return;  // a retry found the object complete
+    // Objects are written whole (S3 cannot append); a broken multipart upload resumes by part.
+    if (size <= client_.settings().part_size) put_single(local_file, path, size);
+    else put_multipart(local_file, path, size);
+  }
+
+  void get(const std::string& path, const std::string& local_file, std::uint64_t offset) override {
+    std::ofstream out(local_file, offset == 0 ? std::ios::binary | std::ios::trunc : std::ios::binary | std::ios::in | std::ios::out);
+    if (!out) throw StorageError("s3 backend: cannot write " + local_file);
+    out.seekp(static_cast<std::streamoff>(offset));
+    S3Request r{"GET", key(path)};
+    if (offset > 0) r.headers["range"] = "bytes=" + std::to_string(offset) + "-";
+    r.sink = &out;
+    client_.send_ok(r, "GET " + key(path));
+    out.flush();
+    if (!out) throw StorageError("s3 backend: cannot write " + local_file);
+  }
+
+  std::vector<StoredObject> list(const std::string& dir) override {
+    std::vector<StoredObject> out;
+    const std::string p = key(dir).empty() ? "" : key(dir) + "/";
+    for_each_page(p, "/", [&](const std::string& page) {
+      for (const auto& c : xml_elements(page, "Contents")) {
+        const std::string k = xml_text(c, "Key");
+        if (k.size() > p.size()) out.push_back({k.substr(p.size()), std::strtoull(xml_text(c, "Size").c_str(), nullptr, 10), false});
+      }
+      for (const auto& c : xml_elements(page, "CommonPrefixes")) {
+        std::string k = xml_text(c, "Prefix");
+        if (!k.empty() && k.back() == '/') k.pop_back();
+        if (k.size() > p.size()) out.push_back({k.substr(p.size()), 0, true});
+      }
+    });
+    return out;
+  }
+
+  std::optional<StoredObject> stat(const std::string& path) override {
+    const S3Response r = client_.send({"HEAD", key(path)});
+    const std::string name = path.substr(path.rfind('/') + 1);
+    if (r.status == 200) return StoredObject{name, r.content_length, false};
+    if (r.status != 404) client_.send_ok({"HEAD", key(path)}, "HEAD " + key(path));  // throws, with the status
+    // Not an object: a directory if keys start with it.
+    const S3Response listing =
+        client_.send_ok({"GET", "", {{"list-type", "2"}, {"max-keys", "1"}, {"prefix", key(path) + "/"}}}, "list " + key(path));
+    if (!xml_elements(listing.body, "Contents").empty()) return StoredObject{name, 0, true};
+    return std::nullopt;
+  }
+
+  void remove(const std::string& path) override {
+    if (client_.send({"HEAD", key(path)}).status == 200) {
+      client_.send_ok({"DELETE", key(path)}, "DELETE " + key(path));
+      return;
+    }
+    std::vector<std::string> keys;  // a "directory": every key under it
+    for_each_page(key(path) + "/", "", [&](const std::string& page) {
+      for (const auto& c : xml_elements(page, "Contents")) keys.push_back(xml_text(c, "Key"));
+    });
+    for (const auto& k : keys) client_.send_ok({"DELETE", k}, "DELETE " + k);
+  }
+
+ private:
+  std::string key(const std::string& path) const {
+    std::string k = prefix_ + path;
+    while (!k.empty() && k.back() == '/') k.pop_back();
+    return k;
+  }
+
+  // ListObjectsV2, following continuation tokens; `on_page` gets each page's XML.
+  template <typename OnPage>
+  void for_each_page(const std::string& prefix, const std::string& delimiter, OnPage on_page) {
+    std::string token;
+    do {
+      S3Request r{"GET", "", {{"list-type", "2"}, {"prefix", prefix}, {"max-keys", std::to_string(client_.settings().list_page_size)}}};
+      if (!delimiter.empty()) r.query["delimiter"] = delimiter;
+      if (!token.empty()) r.query["continuation-token"] = token;
+      const S3Response page = client_.send_ok(r, "list " + prefix);
+      on_page(page.body);
+      token = xml_text(page.body, "IsTruncated") == "true" ? xml_text(page.body, "NextContinuationToken") : "";
+    } while (!token.empty());
+  }
+
+  static S3Request body_request(const std::string& method, const std::string& key, const std::vector<char>& body) {
+    S3Request r{method, key};
+    r.body = body.data();
+    r.body_size = body.size();
+    r.body_sha256 = hex_sha256(body.data(), body.size());
+    r.headers["content-md5"] = base64_md5(body.data(), body.size());
+    return r;
+  }
+
+  void put_single(const std::string& local_file, const std::string& path, std::uint64_t size) {
+    Fd fd(local_file);
+    std::vector<char> body;
+    read_range(fd.fd, body, 0, static_cast<std::size_t>(size), local_file);
+    client_.send_ok(body_request("PUT", key(path), body), "PUT " + key(path));
+  }
+
+  void put_multipart(const std::string& local_file, const std::string& path, std::uint64_t size) {
+    const S3Settings& s = client_.settings();
+    const std::string k = key(path);
+    const std::string upload_id =
+        xml_text(client_.send_ok({"POST", k, {{"uploads", ""}}}, "start multipart upload of " + k).body, "UploadId");
+    if (upload_id.empty()) throw StorageError(s.where() + ": start multipart upload of " + k + ": no UploadId in the answer");
+    const std::size_t parts = static_cast<std::size_t>((size + s.part_size - 1) / s.part_size);
+    std::vector<std::string> etags(parts);
+    std::atomic<std::size_t> next{0};
+    std::mutex failure_lock;
+    std::optional<StorageError> failure;
+    Fd fd(local_file);
+    auto worker = [&] {
+      try {
+        S3Client client(s);  // a connection of its own
+        std::vector<char> body;
+        for (std::size_t part; (part = next++) < parts;) {
+          {
+            std::lock_guard<std::mutex> lock(failure_lock);
+            if (failure) return;
+          }
+          const std::uint64_t from = part * s.part_size;
+          read_range(fd.fd, body, from, static_cast<std::size_t>(std::min<std::uint64_t>(s.part_size, size - from)), local_file);
+          S3Request r = body_request("PUT", k, body);
+          r.query = {{"partNumber", std::to_string(part + 1)}, {"uploadId", upload_id}};
+          etags[part] = with_retries([&] { return client.send_ok(r, "PUT part " + std::to_string(part + 1) + " of " + k); }).etag;
+        }
+      } catch (const StorageError& e) {
+        std::lock_guard<std::mutex> lock(failure_lock);
+        if (!failure) failure = e;
+      }
+    };
+    std::vector<std::thread> workers;
+    for (int i = 0; i < std::min<int>(s.parallel_parts, static_cast<int>(parts)); ++i) workers.emplace_back(worker);
+    for (auto& w : workers) w.join();
+    if (failure) {
+      try {  // leaves no orphaned parts behind (they cost storage); best effort
+        client_.send({"DELETE", k, {{"uploadId", upload_id}}});
+      } catch (const StorageError&) {
+      }
+      throw *failure;
+    }
+    std::string xml = "<CompleteMultipartUpload>";
+    for (std::size_t i = 0; i < parts; ++i)
+      xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" + xml_escape(etags[i]) + "</ETag></Part>";
+    xml += "</CompleteMultipartUpload>";
+    const std::vector<char> body(xml.begin(), xml.end());
+    S3Request complete = body_request("POST", k, body);
+    complete.query = {{"uploadId", upload_id}};
+    with_retries([&] { return client_.send_ok(complete, "complete multipart upload of " + k); });
+  }
+
+  // A part's own retries: transient failures wait (exponential backoff with jitter) and try
+  // again, up to 8 times or the test's deadline.
+  template <typename Op>
+  S3Response with_retries(Op op) {
+    static thread_local std::mt19937_64 rng(std::random_device{}());
+    const char* d = std::getenv("TELLUS_TEST_DEADLINE");
+    const double deadline = d ? std::atof(d) : 0;
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return op();
+      } catch (const StorageError& e) {
+        const double wait = std::min(5.0, 0.1 * (1 << attempt)) * std::uniform_real_distribution<double>(0.5, 1.5)(rng);
+        if (!e.transient() || attempt == 7 || (deadline > 0 && now_unix() + wait >= deadline)) throw;
+        std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+        ++part_retries_;
+      }
+    }
+  }
+
+  S3Client client_;
+  std::string prefix_;
+  std::atomic<int> part_retries_{0};
+};
+
+}  // namespace
+
+std::unique_ptr<StorageBackend> make_s3_backend(const std::string& root, const std::string& config_json) {
+  return std::make_unique<S3Backend>(root, config_json);
+}
+
+}  // namespace tellus_harness
