@@ -60,7 +60,7 @@ class S3Backend final : public StorageBackend {
 
   void mkdir(const std::string&) override {
     // Nothing to create; fail here, early and clearly, if the bucket or the credentials are wrong.
-    client_.send_ok({"GET", "", {{"list-type", "2"}, {"max-keys", "1"}}}, "GET bucket");
+    client_.send_ok({"GET", "", {{"list-type", "2"}, {"max-keys", "1"}}}, "checking the bucket");
   }
 
   void put(const std::string& local_file, const std::string& path, std::uint64_t offset) override {

@@ -128,14 +128,7 @@ ArchiveJob open_archive_job(const std::string& params_json) {
   std::error_code ec;
   fs::create_directories(job.scratch, ec);
   if (ec) throw StorageError("cannot create scratch directory " + job.scratch + ": " + ec.message());
-  if (job.backend_type == "file" || job.backend_type == "tape") {
-    fs::create_directories(job.target, ec);
-    if (ec || access(job.target.c_str(), W_OK) != 0)
-      throw StorageError("target " + job.target + " is not a writable directory" + (ec ? ": " + ec.message() : ""));
-  }
-  if (job.backend_type == "file" || job.backend_type == "tape") {
-    job.backend = make_storage_backend(job.backend_type, job.target, job.backend_config);
-  } else {
+  if (job.backend_type != "file" && job.backend_type != "tape") {
     // Remote: through the fault proxy when the network is simulated, and always retried.
     const bool simulate = p.contains("network") || env_or("TELLUS_NETWORK_SIMULATION", "") == "1";
     if (const auto server = server_address(job.backend_config); simulate && server) {
@@ -151,13 +144,24 @@ ArchiveJob open_archive_job(const std::string& params_json) {
       job.proxy = std::make_unique<FaultProxy>(server->host, server->port, faults);
       job.backend_config = route_through(job.backend_config, {"127.0.0.1", job.proxy->port()});
     }
-    const double deadline = std::atof(env_or("TELLUS_TEST_DEADLINE", "0").c_str());
-    job.backend = std::make_unique<RetryingBackend>(
-        job.backend_type, [type = job.backend_type, target = job.target, cfg = job.backend_config] { return make_storage_backend(type, target, cfg); },
-        deadline);
   }
+  job.backend = open_backend(job.backend_type, job.target, job.backend_config);
   job.backend->mkdir(job.remote_dir);
   return job;
+}
+
+std::unique_ptr<StorageBackend> open_backend(const std::string& type, const std::string& root,
+                                             const std::string& config_json) {
+  if (type == "file" || type == "tape") {
+    std::error_code ec;
+    fs::create_directories(root, ec);
+    if (ec || access(root.c_str(), W_OK) != 0)
+      throw StorageError("target " + root + " is not a writable directory" + (ec ? ": " + ec.message() : ""));
+    return make_storage_backend(type, root, config_json);
+  }
+  const double deadline = std::atof(env_or("TELLUS_TEST_DEADLINE", "0").c_str());
+  return std::make_unique<RetryingBackend>(
+      type, [=] { return make_storage_backend(type, root, config_json); }, deadline);
 }
 
 void close_archive_job(ArchiveJob& job) {

@@ -71,6 +71,11 @@ struct ArchiveJob {
 // Throws std::invalid_argument / StorageError with a message for the report.
 ArchiveJob open_archive_job(const std::string& params_json);
 
+// A connection to a storage location: local types (file, tape) directly, with their root
+// created; remote ones wrapped in RetryingBackend, bounded by the test's deadline.
+std::unique_ptr<StorageBackend> open_backend(const std::string& type, const std::string& root,
+                                             const std::string& config_json);
+
 // Expands $VAR, ${VAR} and ${VAR:-default} in every string of a backend configuration.
 void expand_backend_config(nlohmann::json& config);
 

@@ -36,7 +36,7 @@ class ConcurrentAccess final : public ArchiveKind {
         threads.emplace_back([&, k] {
           try {
             // Each stream has its own connection to the storage location.
-            auto backend = make_storage_backend(job.backend_type, job.target, job.backend_config);
+            auto backend = open_backend(job.backend_type, job.target, job.backend_config);
             const std::string remote = job.remote_dir + "/stream-" + std::to_string(k);
             const std::string local = job.scratch + "/stream-" + std::to_string(k);
             backend->put(archive.path, remote);

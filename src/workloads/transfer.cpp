@@ -57,8 +57,7 @@ class Transfer final : public ArchiveKind {
       expand_backend_config(config);
       const std::string type = config.at("type").get<std::string>();
       const std::string root = config.contains("root") ? config["root"].get<std::string>() : job.scratch + "/store-" + std::to_string(hop);
-      fs::create_directories(root);
-      auto backend = make_storage_backend(type, root, config.dump());
+      auto backend = open_backend(type, root, config.dump());
       const std::string remote = job.remote_dir + "-" + std::to_string(hop) + "/" + name;
       backend->mkdir(job.remote_dir + "-" + std::to_string(hop));
       const std::string label = "hop" + std::to_string(hop) + "_" + stop.at("name").get<std::string>();
