@@ -42,7 +42,7 @@ struct S3Request {
   std::string method;
   std::string key;                               // "" for the bucket itself
   std::map<std::string, std::string> query;
-  std::map<std::string, std::string> headers;    // signed: content-md5, range
+  std::map<std::string, std::string> headers;    // signed with the request: range
   const char* body = nullptr;
   std::size_t body_size = 0;
   std::string body_sha256;                       // hex; computed from body when empty

@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/md5.h>
 #include <openssl/sha.h>
 
 #include <cctype>
@@ -43,15 +42,6 @@ std::string hex_sha256(const void* data, std::size_t size) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(static_cast<const unsigned char*>(data), size, digest);
   return to_hex(digest, sizeof digest);
-}
-
-std::string base64_md5(const void* data, std::size_t size) {
-  unsigned char digest[16];
-  unsigned int length = 0;
-  EVP_Digest(data, size, digest, &length, EVP_md5(), nullptr);
-  unsigned char encoded[32];
-  const int n = EVP_EncodeBlock(encoded, digest, static_cast<int>(length));
-  return std::string(reinterpret_cast<const char*>(encoded), static_cast<std::size_t>(n));
 }
 
 std::string uri_encode(const std::string& text, bool path) {

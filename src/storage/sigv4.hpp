@@ -34,7 +34,6 @@ std::string uri_encode(const std::string& text, bool path);
 std::string canonical_query(const std::map<std::string, std::string>& query);
 
 std::string hex_sha256(const void* data, std::size_t size);
-std::string base64_md5(const void* data, std::size_t size);
 extern const char* const kEmptyPayloadSha256;
 
 }  // namespace tellus_harness

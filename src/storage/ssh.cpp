@@ -15,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -95,7 +96,18 @@ class SshBackend final : public StorageBackend {
       const std::size_t n = static_cast<std::size_t>(in.gcount());
       for (std::size_t done = 0; done < n;) {
         const ssize_t w = libssh2_sftp_write(h.get(), buffer.data() + done, n - done);
-        if (w < 0) fail("cannot write " + remote(path));
+        if (w < 0) {
+          StorageError e = error("cannot write " + remote(path));
+          // libssh2 1.10 hangs closing a handle whose pipelined writes failed, and in any later
+          // request on its channel: leave both, and go on on a new channel.
+          h.abandon();
+          replace_channel();
+          // SFTP v3 reports a full disk as a bare "failure": ask the server's file system.
+          if (const auto free = e.transient() ? std::nullopt : free_bytes(); free && *free < n - done)
+            throw StorageError("ssh backend " + where_ + ": cannot write " + remote(path) +
+                               ": No space left on device on the server (" + std::to_string(*free) + " bytes free)");
+          throw e;
+        }
         done += static_cast<std::size_t>(w);
       }
     }
@@ -157,6 +169,7 @@ class SshBackend final : public StorageBackend {
     ~Handle() {
       if (h_) libssh2_sftp_close_handle(h_);
     }
+    void abandon() { h_ = nullptr; }  // freed with the session
     Handle(const Handle&) = delete;
     Handle& operator=(const Handle&) = delete;
     LIBSSH2_SFTP_HANDLE* get() const { return h_; }
@@ -165,7 +178,10 @@ class SshBackend final : public StorageBackend {
 
   std::string remote(const std::string& path) const { return path.empty() ? root_ : root_ + "/" + path; }
 
-  [[noreturn]] void fail(const std::string& what) const {
+  [[noreturn]] void fail(const std::string& what) const { throw error(what); }
+
+  // What libssh2 last reported, as an error about `what`.
+  StorageError error(const std::string& what) const {
     char* message = nullptr;
     int length = 0;
     const int code = libssh2_session_last_error(session_, &message, &length, 0);
@@ -176,7 +192,19 @@ class SshBackend final : public StorageBackend {
       why = "SFTP status " + std::to_string(status);
       transient = status == LIBSSH2_FX_NO_CONNECTION || status == LIBSSH2_FX_CONNECTION_LOST;
     }
-    throw StorageError("ssh backend " + where_ + ": " + what + ": " + why, transient);
+    return StorageError("ssh backend " + where_ + ": " + what + ": " + why, transient);
+  }
+
+  void replace_channel() {
+    sftp_ = libssh2_sftp_init(session_);  // the old one is freed with the session
+    if (!sftp_) fail("cannot start SFTP");
+  }
+
+  // Free bytes on the file system of the root; nullopt if the server cannot say.
+  std::optional<std::uint64_t> free_bytes() {
+    LIBSSH2_SFTP_STATVFS st{};
+    if (libssh2_sftp_statvfs(sftp_, root_.c_str(), root_.size(), &st) != 0) return std::nullopt;
+    return st.f_bavail * st.f_frsize;
   }
 
   // libssh2 errors that mean the connection, not the request, failed.

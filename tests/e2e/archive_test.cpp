@@ -117,6 +117,16 @@ TEST_CASE("ssh: SFTP against a real sshd, and unknown or changed host keys and r
   // The server's address with another key: what a changed host key looks like.
   run_shell("(echo \"[127.0.0.1]:22022 $(cut -d' ' -f1,2 " + dir + "/other_ed25519.pub)\" > " + dir + "/changed_known_hosts)");
   const auto out = fresh_output_dir("ssh");
+  // The server's disk for backend `full`: 2 MiB, less than the archive.
+  fs::create_directories(dir + "/full");
+  const bool have_tmpfs = run_shell("mount -t tmpfs -o size=2m tmpfs " + dir + "/full").exit_code == 0;
+  struct Unmount {
+    std::string dir;
+    bool mounted;
+    ~Unmount() {
+      if (mounted) run_shell("umount " + dir + "/full");
+    }
+  } unmount{dir, have_tmpfs};
   // An agent holding the user key, for the use_agent backend.
   REQUIRE(run_shell("ssh-agent -a " + dir + "/agent.sock > " + dir + "/agent.env && SSH_AUTH_SOCK=" + dir +
                     "/agent.sock ssh-add " + dir + "/id_ed25519").exit_code == 0);
@@ -148,6 +158,12 @@ TEST_CASE("ssh: SFTP against a real sshd, and unknown or changed host keys and r
   CHECK_THAT(why("unknown_host_key"), Catch::Contains("unknown host key") && Catch::Contains("no data moved"));
   CHECK_THAT(why("changed_host_key"), Catch::Contains("host key has CHANGED") && Catch::Contains("no data moved"));
   CHECK_THAT(why("refused_key"), Catch::Contains("public-key authentication with") && Catch::Contains("was refused"));
+  if (have_tmpfs) {  // a full disk is not retried: it fails at once, saying so
+    CHECK_THAT(why("server_disk_full"), Catch::Contains("No space left on device on the server"));
+    CHECK(tests["server_disk_full"]["call"]["duration"].get<double>() < 30);
+  } else {
+    WARN("cannot mount a tmpfs here (needs root): the server's full disk is not exercised");
+  }
   CHECK(fs::is_empty(dir + "/remote"));  // every test cleaned up, the refused ones never wrote
   std::ifstream key(dir + "/id_ed25519");
   std::string line;
