@@ -121,7 +121,8 @@ ArchiveJob open_archive_job(const std::string& params_json) {
   const std::string unique = test + "-" + std::to_string(getpid());
   job.target = p.contains("target")    ? expand(p["target"].get<std::string>())
                : config.contains("root") ? expand(config["root"].get<std::string>())
-                                         : workspace + "/storage";
+               : job.backend_type == "s3"   ? ""  // the bucket's top level: keys are not local paths
+                                            : workspace + "/storage";
   job.scratch = (fs::path(p.contains("scratch") ? expand(p["scratch"].get<std::string>()) : workspace) /
                  ("scratch-" + unique)).string();
   job.remote_dir = "tellus-harness-" + unique;

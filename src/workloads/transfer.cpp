@@ -56,7 +56,9 @@ class Transfer final : public ArchiveKind {
       nlohmann::json config = stop.at("config");
       expand_backend_config(config);
       const std::string type = config.at("type").get<std::string>();
-      const std::string root = config.contains("root") ? config["root"].get<std::string>() : job.scratch + "/store-" + std::to_string(hop);
+      const std::string root = config.contains("root") ? config["root"].get<std::string>()
+                               : type == "s3"          ? ""
+                                                       : job.scratch + "/store-" + std::to_string(hop);
       auto backend = open_backend(type, root, config.dump());
       const std::string remote = job.remote_dir + "-" + std::to_string(hop) + "/" + name;
       backend->mkdir(job.remote_dir + "-" + std::to_string(hop));

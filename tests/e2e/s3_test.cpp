@@ -14,15 +14,14 @@ namespace {
 
 const std::string kDir = "/tmp/tellus-e2e/radosgw";
 
+// Installed (scripts/install-deps does it) but failing to start is a failure, not a skip.
 struct Radosgw {
-  bool started = false;
-  Radosgw() {
-    if (run_shell("command -v radosgw && command -v ceph-mon").exit_code != 0) return;
-    const auto r = run_shell("timeout 120 " + fixture("s3/start-radosgw.sh") + " " + kDir + " 17490");
-    started = r.exit_code == 0;
-    if (!started) WARN("radosgw did not start: " + r.err);
+  bool installed = run_shell("command -v radosgw && command -v ceph-mon").exit_code == 0;
+  ProcessResult start = installed ? run_shell("timeout 120 " + fixture("s3/start-radosgw.sh") + " " + kDir + " 17490")
+                                  : ProcessResult{};
+  ~Radosgw() {
+    if (installed) run_shell(fixture("s3/stop-radosgw.sh") + " " + kDir);
   }
-  ~Radosgw() { run_shell(fixture("s3/stop-radosgw.sh") + " " + kDir); }
 };
 
 // A value of the [default] profile in the fixture's credentials file.
@@ -43,11 +42,11 @@ std::map<std::string, nlohmann::json> by_name(const nlohmann::json& tests) {
   return out;
 }
 
-// The keys left in the bucket, via the S3 API (curl signs; keys on stdin, not in argv).
-std::string bucket_listing() {
+// curl with the fixture's keys (on stdin, not in argv) signing for `payload_sha256`.
+std::string signed_curl(const std::string& payload_sha256, const std::string& args) {
   return run_shell("echo 'user = \"" + credential("aws_access_key_id") + ":" + credential("aws_secret_access_key") +
-                   "\"' | curl -sf -K - --aws-sigv4 aws:amz:us-east-1:s3 -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' "
-                   "'http://127.0.0.1:17490/tellus?list-type=2'")
+                   "\"' | curl -s -K - --aws-sigv4 aws:amz:us-east-1:s3 -H 'x-amz-content-sha256: " + payload_sha256 +
+                   "' " + args)
       .out;
 }
 
@@ -55,10 +54,12 @@ std::string bucket_listing() {
 
 TEST_CASE("s3: every operation against a real radosgw, and wrong secrets, missing buckets and resets") {
   Radosgw radosgw;
-  if (!radosgw.started) {
-    WARN("radosgw is not available: skipped");
+  if (!radosgw.installed) {
+    WARN("radosgw is not installed (scripts/install-deps installs it): skipped");
     return;
   }
+  INFO(radosgw.start.err);
+  REQUIRE(radosgw.start.exit_code == 0);
   fs::create_directories(kDir + "/disk");
   const auto out = fresh_output_dir("s3");
   const std::string secret = credential("aws_secret_access_key");
@@ -78,12 +79,20 @@ TEST_CASE("s3: every operation against a real radosgw, and wrong secrets, missin
   auto why = [&](const char* name) { return tests[name]["call"]["longrepr"].get<std::string>(); };
   CHECK_THAT(why("wrong_secret"), Catch::Contains("http://127.0.0.1:17490") && Catch::Contains("SignatureDoesNotMatch"));
   CHECK_THAT(why("missing_bucket"), Catch::Contains("bucket no-such-bucket") && Catch::Contains("NoSuchBucket"));
+  // A full store is not retried: it fails at once, with S3's code.
+  CHECK_THAT(why("store_full"), Catch::Contains("QuotaExceeded"));
+  CHECK(tests["store_full"]["call"]["duration"].get<double>() < 30);
   // 48 MB through a proxy that resets every ~8 MB: parts were retried, the data verified.
   CHECK(metrics["through_resets"]["metrics"]["network_resets"].get<int>() >= 3);
   CHECK(metrics["through_resets"]["metrics"]["retries"].get<int>() >= 3);
   CHECK(metrics["multipart_roundtrip"]["metrics"]["archive_bytes"].get<double>() > 5 * (1 << 20));  // several parts
   // Every test removed what it stored, however many listing pages of one key that took.
-  CHECK_THAT(bucket_listing(), Catch::Contains("<KeyCount>0</KeyCount>"));
+  CHECK_THAT(signed_curl("UNSIGNED-PAYLOAD", "'http://127.0.0.1:17490/tellus?list-type=2'"),
+             Catch::Contains("<KeyCount>0</KeyCount>"));
+  // What makes the signed SHA-256 an integrity check: the server refuses a body that differs.
+  std::ofstream(kDir + "/body.txt") << "what was sent\n";
+  CHECK_THAT(signed_curl(std::string(64, '0'), "-T " + kDir + "/body.txt http://127.0.0.1:17490/tellus/body.txt"),
+             Catch::Contains("XAmzContentSHA256Mismatch"));
 
   // The gateway killed mid-transfer and started again: parts and gets are retried, and the
   // archive verifies. "Mid-transfer": once the proxy has connections to it, plus a second.
@@ -107,5 +116,5 @@ TEST_CASE("s3: every operation against a real radosgw, and wrong secrets, missin
   // The secret appears nowhere the harness wrote.
   std::ifstream text(out + "/report.json");
   const std::string all((std::istreambuf_iterator<char>(text)), std::istreambuf_iterator<char>());
-  CHECK_THAT(all + r.out + r.err, !Catch::Contains(secret));
+  CHECK_THAT(all + r.out + r.err + restarted.out + restarted.err, !Catch::Contains(secret));
 }
