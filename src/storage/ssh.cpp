@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -120,14 +121,36 @@ class SshBackend final : public StorageBackend {
     std::ofstream out(local_file, offset == 0 ? std::ios::binary | std::ios::trunc : std::ios::binary | std::ios::in | std::ios::out);
     if (!out) throw StorageError("ssh backend: cannot write " + local_file);
     out.seekp(static_cast<std::streamoff>(offset));
-    std::vector<char> buffer(kBuffer);
-    for (;;) {
-      const ssize_t n = libssh2_sftp_read(h.get(), buffer.data(), buffer.size());
-      if (n < 0) fail("cannot read " + remote(path));
-      if (n == 0) break;
-      out.write(buffer.data(), n);
-      if (!out) throw StorageError("ssh backend: cannot write " + local_file);
+    // The local write of one buffer overlaps the download of the next.
+    std::vector<char> filling(kBuffer), writing(kBuffer);
+    std::future<bool> written;
+    auto wait_for_write = [&] {
+      if (written.valid() && !written.get()) throw StorageError("ssh backend: cannot write " + local_file);
+    };
+    for (bool end = false; !end;) {
+      std::size_t filled = 0;
+      while (filled < filling.size()) {
+        const ssize_t n = libssh2_sftp_read(h.get(), filling.data() + filled, filling.size() - filled);
+        if (n < 0) {
+          wait_for_write();  // what arrived before the failure is on disk: a retry resumes after it
+          fail("cannot read " + remote(path));
+        }
+        if (n == 0) {
+          end = true;
+          break;
+        }
+        filled += static_cast<std::size_t>(n);
+      }
+      wait_for_write();
+      std::swap(filling, writing);
+      written = std::async(std::launch::async, [&out, data = writing.data(), filled] {
+        out.write(data, static_cast<std::streamsize>(filled));
+        return static_cast<bool>(out);
+      });
     }
+    wait_for_write();
+    out.flush();
+    if (!out) throw StorageError("ssh backend: cannot write " + local_file);
   }
 
   std::vector<StoredObject> list(const std::string& dir) override {
