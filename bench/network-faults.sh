@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BENCH_DIR=$(mktemp -d /tmp/tellus-bench-faults.XXXX)
+trap 'kill $(cat "$BENCH_DIR/sshd/sshd.pid" 2>/dev/null) 2>/dev/null; tests/fixtures/s3/stop-radosgw.sh "$BENCH_DIR/rgw"; rm -rf "$BENCH_DIR"' EXIT
 tests/fixtures/ssh/start-sshd.sh "$BENCH_DIR/sshd" 22150
 tests/fixtures/s3/start-radosgw.sh "$BENCH_DIR/rgw" 17750
-trap 'kill $(cat "$BENCH_DIR/sshd/sshd.pid") 2>/dev/null; tests/fixtures/s3/stop-radosgw.sh "$BENCH_DIR/rgw"; rm -rf "$BENCH_DIR"' EXIT
 TELLUS_TEST_CACHE="$BENCH_DIR/cache" TELLUS_PERF_STORE="$BENCH_DIR/perf" build/src/tellus-harness run bench/suites/network-faults.yaml \
   --env-config bench/suites/network-faults-profile.yaml --output-dir "$BENCH_DIR/out" --progress none >/dev/null || true
 jq -r '.tests as $t | .harness.tests | to_entries[] |

@@ -16,23 +16,14 @@ trap 'kill $(cat "$work/sshd/sshd.pid") 2>/dev/null; rm -rf "$work"' EXIT
 head -c $((MB << 20)) /dev/urandom > "$work/data.bin"
 config="{\"type\":\"ssh\",\"host\":\"127.0.0.1\",\"port\":$port,\"user\":\"$(id -un)\",\"identity_file\":\"$work/sshd/id_ed25519\",\"known_hosts\":\"$work/sshd/known_hosts\"}"
 sftp_opts=(-q -P "$port" -i "$work/sshd/id_ed25519" -o "UserKnownHostsFile=$work/sshd/known_hosts" -o BatchMode=yes)
-: > "$work/ours.put"; : > "$work/ours.get"; : > "$work/sftp.put"; : > "$work/sftp.get"
+: > "$work/ours.put"; : > "$work/ours.get"; : > "$work/other.put"; : > "$work/other.get"
 for run in $(seq 1 "$RUNS"); do
-  "$BENCH" ssh "$work/sshd/remote" "$config" "$work/data.bin" > "$work/ours"
-  awk '/^put/ {print $2}' "$work/ours" >> "$work/ours.put"
-  awk '/^get/ {print $2}' "$work/ours" >> "$work/ours.get"
+  run_ours ssh "$work/sshd/remote" "$config" "$work/data.bin" "$work"
   t0=$(now); echo "put $work/data.bin $work/sshd/remote/sftp.bin" | sftp "${sftp_opts[@]}" -b - "$(id -un)@127.0.0.1" >/dev/null; t1=$(now)
-  echo "$MB / ($t1 - $t0)" | bc -l >> "$work/sftp.put"
+  echo "$MB / ($t1 - $t0)" | bc -l >> "$work/other.put"
   t0=$(now); echo "get $work/sshd/remote/sftp.bin $work/back.bin" | sftp "${sftp_opts[@]}" -b - "$(id -un)@127.0.0.1" >/dev/null; t1=$(now)
-  echo "$MB / ($t1 - $t0)" | bc -l >> "$work/sftp.get"
+  echo "$MB / ($t1 - $t0)" | bc -l >> "$work/other.get"
   rm -f "$work/sshd/remote/sftp.bin" "$work/back.bin"
 done
-for dir in put get; do
-  o=$(median < "$work/ours.$dir"); s=$(median < "$work/sftp.$dir")
-  printf '%s %d MiB: tellus-harness ssh %.0f MB/s, OpenSSH sftp %.0f MB/s, ratio %.2f\n' "$dir" "$MB" "$o" "$s" "$(echo "$o / $s" | bc -l)"
-done
-for reset in 0 "${RESET_MB:-50}"; do
-  "$BENCH" ssh "$work/sshd/remote" "$config" "$work/data.bin" "$reset" > "$work/proxy"
-  printf 'through the proxy, reset every %s MB: put %.0f MB/s, get %.0f MB/s, %s, copy byte-identical\n' "$reset" \
-    "$(awk '/^put/ {print $2}' "$work/proxy")" "$(awk '/^get/ {print $2}' "$work/proxy")" "$(grep retries "$work/proxy")"
-done
+print_ratios ssh 'OpenSSH sftp' "$MB" "$work"
+run_through_proxy ssh "$work/sshd/remote" "$config" "$work/data.bin" "$work"

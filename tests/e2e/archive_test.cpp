@@ -191,17 +191,16 @@ TEST_CASE("ssh: the server killed mid-transfer and started again: the transfer r
     ~StopSshd() { run_shell("kill $(cat " + dir + "/sshd.pid)"); }
   } stop{dir};
   const auto out = fresh_output_dir("ssh-restart");
-  std::thread chaos([&] {
-    // Mid-transfer, however slow the machine: once 30 MB of the archive have arrived.
-    for (int i = 0; i < 600 && std::stoll("0" + run_shell("du -sb " + dir + "/remote | cut -f1").out) < 30'000'000; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    run_shell(kill_server);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    run_shell(start_server);  // same config and host key: known_hosts still matches
-  });
-  const auto r = run_shell("SSH_FIXTURE=" + dir + " " TELLUS_HARNESS_EXE " run " + fixture("suites/ssh_restart.yaml") +
-                           " --env-config ci --output-dir " + out);
-  chaos.join();
+  const auto r = run_shell_while(
+      "SSH_FIXTURE=" + dir + " " TELLUS_HARNESS_EXE " run " + fixture("suites/ssh_restart.yaml") + " --env-config ci --output-dir " + out,
+      [&] {
+        // Mid-transfer, however slow the machine: once 30 MB of the archive have arrived.
+        for (int i = 0; i < 600 && std::stoll("0" + run_shell("du -sb " + dir + "/remote | cut -f1").out) < 30'000'000; ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        run_shell(kill_server);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        run_shell(start_server);  // same config and host key: known_hosts still matches
+      });
   CHECK(r.exit_code == 0);
   const auto report = read_json(out + "/report.json");
   CHECK(report["tests"][0]["outcome"] == "passed");

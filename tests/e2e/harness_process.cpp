@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -44,6 +45,13 @@ ProcessResult run_shell(const std::string& command_line) {
   r.err = slurp(base + ".err");
   fs::remove(base + ".out");
   fs::remove(base + ".err");
+  return r;
+}
+
+ProcessResult run_shell_while(const std::string& command_line, const std::function<void()>& meanwhile) {
+  std::thread other(meanwhile);
+  ProcessResult r = run_shell(command_line);
+  other.join();
   return r;
 }
 

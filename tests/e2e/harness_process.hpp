@@ -1,6 +1,7 @@
 #pragma once
 // Runs the real tellus-harness (under mpiexec or alone) and reads what it wrote.
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <string>
 
 struct ProcessResult {
@@ -12,6 +13,10 @@ struct ProcessResult {
 
 // Runs a shell command line; stdout and stderr are captured separately.
 ProcessResult run_shell(const std::string& command_line);
+
+// run_shell(command_line) while `meanwhile` runs on a thread of its own (a server killed and
+// started again, say); returns when both have ended.
+ProcessResult run_shell_while(const std::string& command_line, const std::function<void()>& meanwhile);
 
 // `mpiexec -n RANKS --oversubscribe tellus-harness ARGS` (ranks 0: no mpiexec).
 ProcessResult run_harness(int ranks, const std::string& args);
