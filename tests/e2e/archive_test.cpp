@@ -108,11 +108,8 @@ TEST_CASE("ssh: SFTP against a real sshd, and unknown or changed host keys and r
     return;
   }
   const std::string dir = "/tmp/tellus-e2e/sshd";
-  REQUIRE(run_shell(fixture("ssh/start-sshd.sh") + " " + dir + " 22022").exit_code == 0);
-  struct StopSshd {
-    std::string dir;
-    ~StopSshd() { run_shell("kill $(cat " + dir + "/sshd.pid)"); }
-  } stop{dir};
+  const SshdFixture sshd(dir, 22022);
+  REQUIRE(sshd.started);
   std::ofstream(dir + "/empty_known_hosts") << "";
   // The server's address with another key: what a changed host key looks like.
   run_shell("(echo \"[127.0.0.1]:22022 $(cut -d' ' -f1,2 " + dir + "/other_ed25519.pub)\" > " + dir + "/changed_known_hosts)");
@@ -181,15 +178,12 @@ TEST_CASE("ssh: the server killed mid-transfer and started again: the transfer r
     return;
   }
   const std::string dir = "/tmp/tellus-e2e/sshd-restart";
-  REQUIRE(run_shell(fixture("ssh/start-sshd.sh") + " " + dir + " 22023").exit_code == 0);
+  const SshdFixture sshd(dir, 22023);
+  REQUIRE(sshd.started);
   // The listener and every session process under it: what a crash or a reboot of the server ends.
   const std::string kill_server = "d() { for c in $(pgrep -P $1); do d $c; echo $c; done; }; m=$(cat " + dir +
                                   "/sshd.pid); kill -9 $(d $m) $m";
   const std::string start_server = "/usr/sbin/sshd -f " + dir + "/sshd_config -E " + dir + "/sshd.log";
-  struct StopSshd {
-    std::string dir;
-    ~StopSshd() { run_shell("kill $(cat " + dir + "/sshd.pid)"); }
-  } stop{dir};
   const auto out = fresh_output_dir("ssh-restart");
   const auto r = run_shell_while(
       "SSH_FIXTURE=" + dir + " " TELLUS_HARNESS_EXE " run " + fixture("suites/ssh_restart.yaml") + " --env-config ci --output-dir " + out,

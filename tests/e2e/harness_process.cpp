@@ -55,6 +55,14 @@ ProcessResult run_shell_while(const std::string& command_line, const std::functi
   return r;
 }
 
+SshdFixture::SshdFixture(std::string dir_, int port)
+    : dir(std::move(dir_)),
+      started(run_shell(fixture("ssh/start-sshd.sh") + " " + dir + " " + std::to_string(port)).exit_code == 0) {}
+
+SshdFixture::~SshdFixture() {
+  if (started) run_shell("kill $(cat " + dir + "/sshd.pid)");
+}
+
 ProcessResult run_harness(int ranks, const std::string& args) {
   std::string line = ranks > 0 ? std::string(TELLUS_MPIEXEC) + " -n " + std::to_string(ranks) + " --oversubscribe " : "";
   return run_shell(line + TELLUS_HARNESS_EXE + " " + args);

@@ -18,6 +18,16 @@ ProcessResult run_shell(const std::string& command_line);
 // started again, say); returns when both have ended.
 ProcessResult run_shell_while(const std::string& command_line, const std::function<void()>& meanwhile);
 
+// A throwaway sshd (tests/fixtures/ssh/start-sshd.sh DIR PORT), killed when this goes.
+struct SshdFixture {
+  SshdFixture(std::string dir, int port);
+  ~SshdFixture();
+  SshdFixture(const SshdFixture&) = delete;
+  SshdFixture& operator=(const SshdFixture&) = delete;
+  std::string dir;
+  bool started;
+};
+
 // `mpiexec -n RANKS --oversubscribe tellus-harness ARGS` (ranks 0: no mpiexec).
 ProcessResult run_harness(int ranks, const std::string& args);
 

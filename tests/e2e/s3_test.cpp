@@ -61,10 +61,13 @@ TEST_CASE("s3: every operation against a real radosgw, and wrong secrets, missin
   INFO(radosgw.start.err);
   REQUIRE(radosgw.start.exit_code == 0);
   fs::create_directories(kDir + "/disk");
+  // An sshd as well, for a route that crosses from SFTP to S3.
+  const SshdFixture sshd("/tmp/tellus-e2e/sshd-s3", 22024);
+  REQUIRE(sshd.started);
   const auto out = fresh_output_dir("s3");
   const std::string secret = credential("aws_secret_access_key");
   REQUIRE(!secret.empty());
-  const auto r = run_shell("S3_FIXTURE=" + kDir + " TELLUS_TEST_S3_ACCESS=" + credential("aws_access_key_id") +
+  const auto r = run_shell("SSH_FIXTURE=" + sshd.dir + " S3_FIXTURE=" + kDir + " TELLUS_TEST_S3_ACCESS=" + credential("aws_access_key_id") +
                            " TELLUS_TEST_S3_SECRET=" + secret + " " TELLUS_MPIEXEC " -n 2 --oversubscribe " TELLUS_HARNESS_EXE
                            " run " + fixture("suites/s3.yaml") + " --env-config cloud_hpc --max-concurrent 3 --output-dir " + out);
   CHECK(r.exit_code == 1);
@@ -72,7 +75,7 @@ TEST_CASE("s3: every operation against a real radosgw, and wrong secrets, missin
   auto tests = by_name(report["tests"]);
   auto metrics = by_name(report["harness"]["tests"]);
   for (const char* ok : {"multipart_roundtrip", "single_put_integrity", "virtual_hosted", "many_objects",
-                         "disk_s3_s3_disk", "through_resets"}) {
+                         "disk_s3_s3_disk", "disk_ssh_s3_disk", "through_resets"}) {
     INFO(ok << ": " << tests[ok]["call"].value("longrepr", ""));
     CHECK(tests[ok]["outcome"] == "passed");
   }
