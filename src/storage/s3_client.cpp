@@ -6,17 +6,13 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "storage/home_path.hpp"
 #include "storage/s3_xml.hpp"
 #include "tellus_harness/storage/storage_backend.hpp"
 
 namespace tellus_harness {
 
 namespace {
-
-std::string home_path(std::string p) {
-  if (p.rfind("~/", 0) == 0) p = std::string(std::getenv("HOME") ? std::getenv("HOME") : "") + p.substr(1);
-  return p;
-}
 
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r\n");

@@ -21,18 +21,11 @@
 #include <vector>
 
 #include "storage/backends.hpp"
+#include "storage/home_path.hpp"
 
 namespace tellus_harness {
 
 namespace {
-
-std::string home_path(std::string p) {
-  if (p.rfind("~/", 0) == 0) {
-    const char* home = std::getenv("HOME");
-    p = std::string(home ? home : "") + p.substr(1);
-  }
-  return p;
-}
 
 constexpr std::size_t kBuffer = 2 << 20;  // large: libssh2 pipelines SFTP requests within one call
 
