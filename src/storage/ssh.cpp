@@ -6,6 +6,7 @@
 // SFTP requests.
 #include <libssh2.h>
 #include <libssh2_sftp.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,7 +15,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <future>
+#include <atomic>
+#include <thread>
 #include <memory>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -28,10 +30,12 @@ namespace tellus_harness {
 namespace {
 
 constexpr std::size_t kBuffer = 2 << 20;  // large: libssh2 pipelines SFTP requests within one call
+constexpr std::uint64_t kParallelGet = 32 << 20;  // files from this size come down in ranges,
+constexpr std::size_t kGetConnections = 3;          // over this many connections at once
 
 class SshBackend final : public StorageBackend {
  public:
-  SshBackend(std::string root, const std::string& config_json) : root_(std::move(root)) {
+  SshBackend(std::string root, const std::string& config_json) : root_(std::move(root)), config_json_(config_json) {
     const auto c = nlohmann::json::parse(config_json);
     host_ = c.value("host", "");
     port_ = static_cast<int>(c.value("port", 22.0));
@@ -107,43 +111,44 @@ class SshBackend final : public StorageBackend {
     }
   }
 
+  // A large file comes down over several connections at once, a range each: one libssh2
+  // session is CPU-bound on decryption (a core), while the sshd has capacity to spare.
   void get(const std::string& path, const std::string& local_file, std::uint64_t offset) override {
-    Handle h(libssh2_sftp_open(sftp_, remote(path).c_str(), LIBSSH2_FXF_READ, 0));
-    if (!h.get()) fail("cannot open " + remote(path));
-    libssh2_sftp_seek64(h.get(), offset);
-    std::ofstream out(local_file, offset == 0 ? std::ios::binary | std::ios::trunc : std::ios::binary | std::ios::in | std::ios::out);
-    if (!out) throw StorageError("ssh backend: cannot write " + local_file);
-    out.seekp(static_cast<std::streamoff>(offset));
-    // The local write of one buffer overlaps the download of the next.
-    std::vector<char> filling(kBuffer), writing(kBuffer);
-    std::future<bool> written;
-    auto wait_for_write = [&] {
-      if (written.valid() && !written.get()) throw StorageError("ssh backend: cannot write " + local_file);
-    };
-    for (bool end = false; !end;) {
-      std::size_t filled = 0;
-      while (filled < filling.size()) {
-        const ssize_t n = libssh2_sftp_read(h.get(), filling.data() + filled, filling.size() - filled);
-        if (n < 0) {
-          wait_for_write();  // what arrived before the failure is on disk: a retry resumes after it
-          fail("cannot read " + remote(path));
+    const auto stored = stat(path);
+    if (!stored) throw StorageError("ssh backend " + where_ + ": " + remote(path) + " does not exist");
+    const std::uint64_t size = stored->size;
+    const int fd = open(local_file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (offset == 0 ? O_TRUNC : 0), 0644);
+    if (fd < 0) throw StorageError("ssh backend: cannot write " + local_file + ": " + std::strerror(errno));
+    const std::size_t ranges = size - offset >= kParallelGet ? kGetConnections : 1;
+    std::vector<std::uint64_t> starts;
+    for (std::size_t r = 0; r <= ranges; ++r) starts.push_back(offset + (size - offset) * r / ranges);
+    std::vector<std::atomic<std::uint64_t>> done(ranges);
+    std::vector<std::exception_ptr> failures(ranges);
+    std::vector<std::thread> others;
+    for (std::size_t r = 1; r < ranges; ++r)  // the first range on this connection, the others on new ones
+      others.emplace_back([&, r] {
+        try {
+          SshBackend(root_, config_json_).read_range(path, fd, starts[r], starts[r + 1], done[r]);
+        } catch (...) {
+          failures[r] = std::current_exception();
         }
-        if (n == 0) {
-          end = true;
-          break;
-        }
-        filled += static_cast<std::size_t>(n);
-      }
-      wait_for_write();
-      std::swap(filling, writing);
-      written = std::async(std::launch::async, [&out, data = writing.data(), filled] {
-        out.write(data, static_cast<std::streamsize>(filled));
-        return static_cast<bool>(out);
       });
+    try {
+      read_range(path, fd, starts[0], starts[1], done[0]);
+    } catch (...) {
+      failures[0] = std::current_exception();
     }
-    wait_for_write();
-    out.flush();
-    if (!out) throw StorageError("ssh backend: cannot write " + local_file);
+    for (auto& t : others) t.join();
+    // Keep what arrived without a gap, so that a retry resumes right after it.
+    std::uint64_t arrived = size;
+    std::exception_ptr failure;
+    for (std::size_t r = 0; r < ranges; ++r) {
+      if (!failure) failure = failures[r];
+      if (arrived == size && done[r] < starts[r + 1] - starts[r]) arrived = starts[r] + done[r];
+    }
+    const bool written = ftruncate(fd, static_cast<off_t>(arrived)) == 0 && close(fd) == 0;
+    if (failure) std::rethrow_exception(failure);
+    if (!written) throw StorageError("ssh backend: cannot write " + local_file + ": " + std::strerror(errno));
   }
 
   std::vector<StoredObject> list(const std::string& dir) override {
@@ -209,6 +214,27 @@ class SshBackend final : public StorageBackend {
       transient = status == LIBSSH2_FX_NO_CONNECTION || status == LIBSSH2_FX_CONNECTION_LOST;
     }
     return StorageError("ssh backend " + where_ + ": " + what + ": " + why, transient);
+  }
+
+  // Bytes [from, to) of `path` into `fd` at the same offsets; `done` counts what is written.
+  void read_range(const std::string& path, int fd, std::uint64_t from, std::uint64_t to,
+                  std::atomic<std::uint64_t>& done) {
+    Handle h(libssh2_sftp_open(sftp_, remote(path).c_str(), LIBSSH2_FXF_READ, 0));
+    if (!h.get()) fail("cannot open " + remote(path));
+    libssh2_sftp_seek64(h.get(), from);
+    std::vector<char> buffer(kBuffer);
+    for (std::uint64_t at = from; at < to;) {
+      const ssize_t n = libssh2_sftp_read(h.get(), buffer.data(), std::min<std::uint64_t>(buffer.size(), to - at));
+      if (n < 0) fail("cannot read " + remote(path));
+      if (n == 0) throw StorageError("ssh backend " + where_ + ": " + remote(path) + " ended early; did it change?");
+      for (ssize_t put = 0; put < n;) {
+        const ssize_t w = pwrite(fd, buffer.data() + put, static_cast<std::size_t>(n - put), static_cast<off_t>(at + put));
+        if (w < 0) throw StorageError(std::string("ssh backend: cannot write the local copy: ") + std::strerror(errno));
+        put += w;
+      }
+      at += static_cast<std::uint64_t>(n);
+      done += static_cast<std::uint64_t>(n);
+    }
   }
 
   void replace_channel() {
@@ -313,6 +339,7 @@ class SshBackend final : public StorageBackend {
   }
 
   std::string root_;
+  std::string config_json_;  // for the second connection of a parallel get
   std::string host_, user_, identity_, known_hosts_, where_;
   int port_ = 22;
   std::string connect_host_;
