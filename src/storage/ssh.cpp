@@ -117,6 +117,7 @@ class SshBackend final : public StorageBackend {
     const auto stored = stat(path);
     if (!stored) throw StorageError("ssh backend " + where_ + ": " + remote(path) + " does not exist");
     const std::uint64_t size = stored->size;
+    if (offset > size) offset = 0;  // a local copy longer than the file: not a prefix of it
     const int fd = open(local_file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (offset == 0 ? O_TRUNC : 0), 0644);
     if (fd < 0) throw StorageError("ssh backend: cannot write " + local_file + ": " + std::strerror(errno));
     const std::size_t ranges = size - offset >= kParallelGet ? kGetConnections : 1;
