@@ -73,6 +73,11 @@ class S3Backend final : public StorageBackend {
   }
 
   void get(const std::string& path, const std::string& local_file, std::uint64_t offset) override {
+    if (offset > 0) {  // a resume: the object may have been complete, or the local copy is not its prefix
+      const auto stored = stat(path);
+      if (stored && offset == stored->size) return;
+      if (!stored || offset > stored->size) offset = 0;
+    }
     std::ofstream out(local_file, offset == 0 ? std::ios::binary | std::ios::trunc : std::ios::binary | std::ios::in | std::ios::out);
     if (!out) throw StorageError("s3 backend: cannot write " + local_file);
     out.seekp(static_cast<std::streamoff>(offset));
