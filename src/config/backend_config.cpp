@@ -14,7 +14,7 @@ const std::map<std::string, std::vector<std::string>>& keys_by_type() {
   static const std::map<std::string, std::vector<std::string>> keys{
       {"file", {"type", "root"}},
       {"s3", {"type", "endpoint", "region", "bucket", "root", "addressing", "access_key_env", "secret_key_env",
-              "credentials_file", "profile", "part_size_mb", "parallel_parts", "list_page_size", "io_timeout_s"}},
+              "credentials_file", "profile", "ca_file", "part_size_mb", "parallel_parts", "list_page_size", "io_timeout_s"}},
       {"ssh", {"type", "host", "port", "user", "root", "identity_file", "known_hosts", "host_key_check", "use_agent",
                "io_timeout_s"}},
       {"tape", {"type", "root", "driver", "mount_latency_s", "seek_time_s", "bandwidth_mb_s", "drives", "migrate_after_s",

@@ -165,6 +165,7 @@ S3Settings read_s3_settings(const std::string& config_json) {
   s.connect_host = c.value("connect_host", "");
   s.connect_port = static_cast<int>(c.value("connect_port", 0.0));
   s.io_timeout_s = c.value("io_timeout_s", s.io_timeout_s);
+  s.ca_file = home_path(c.value("ca_file", std::string()));
   s.part_size = static_cast<std::uint64_t>(c.value("part_size_mb", 16.0) * (1 << 20));
   s.parallel_parts = static_cast<int>(c.value("parallel_parts", 4.0));
   s.list_page_size = static_cast<int>(c.value("list_page_size", 1000.0));
@@ -210,6 +211,7 @@ S3Response S3Client::send(const S3Request& request) {
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  if (!s.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, s.ca_file.c_str());  // verification stays on
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(1000 * s.io_timeout_s));
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);  // a stalled link fails instead of hanging
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(s.io_timeout_s)));
@@ -238,7 +240,9 @@ S3Response S3Client::send(const S3Request& request) {
   const CURLcode rc = curl_easy_perform(c);
   if (transfer.sink_failed) throw StorageError(s.where() + ": cannot write the local file");
   if (rc != CURLE_OK)
-    throw StorageError(s.where() + ": " + request.method + " " + request.key + ": " + curl_easy_strerror(rc),
+    throw StorageError(s.where() + ": " + request.method + " " + (request.key.empty() ? "/" : request.key) + ": " +
+                           curl_easy_strerror(rc) +
+                           (rc == CURLE_PEER_FAILED_VERIFICATION ? " (a site CA? give the backend its ca_file)" : ""),
                        transient_curl_error(rc));
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
   if (response.status >= 300) response.error_code = xml_text(response.body, "Code");

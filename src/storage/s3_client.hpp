@@ -23,6 +23,7 @@ struct S3Settings {
   std::string connect_host;     // where to connect instead (the fault proxy); empty: host itself
   int connect_port = 0;
   double io_timeout_s = 60;
+  std::string ca_file;          // PEM bundle to verify an https endpoint with; empty: the system's
   std::uint64_t part_size = 16 << 20;
   int parallel_parts = 4;
   int list_page_size = 1000;

@@ -75,12 +75,14 @@ TEST_CASE("s3: every operation against a real radosgw, and wrong secrets, missin
   auto tests = by_name(report["tests"]);
   auto metrics = by_name(report["harness"]["tests"]);
   for (const char* ok : {"multipart_roundtrip", "single_put_integrity", "virtual_hosted", "many_objects",
-                         "disk_s3_s3_disk", "disk_ssh_s3_disk", "through_resets"}) {
+                         "disk_s3_s3_disk", "disk_ssh_s3_disk", "over_https", "through_resets"}) {
     INFO(ok << ": " << tests[ok]["call"].value("longrepr", ""));
     CHECK(tests[ok]["outcome"] == "passed");
   }
   auto why = [&](const char* name) { return tests[name]["call"]["longrepr"].get<std::string>(); };
   CHECK_THAT(why("wrong_secret"), Catch::Contains("http://127.0.0.1:17490") && Catch::Contains("SignatureDoesNotMatch"));
+  CHECK_THAT(why("untrusted_certificate"), Catch::Contains("https://127.0.0.1:17492") && Catch::Contains("certificate"));
+  CHECK(tests["untrusted_certificate"]["call"]["duration"].get<double>() < 30);  // refused, not retried
   CHECK_THAT(why("missing_bucket"), Catch::Contains("bucket no-such-bucket") && Catch::Contains("NoSuchBucket"));
   // A full store is not retried: it fails at once, with S3's code.
   CHECK_THAT(why("store_full"), Catch::Contains("QuotaExceeded"));
