@@ -60,9 +60,11 @@ std::string sha256_of_file(const std::string& path) {
   return hash.hex_digest();
 }
 
-std::string sha256_of_text(const std::string& text) {
+std::string sha256_of_text(const std::string& text) { return sha256_of_bytes(text.data(), text.size()); }
+
+std::string sha256_of_bytes(const void* data, std::size_t size) {
   Sha256 hash;
-  hash.update(text.data(), text.size());
+  hash.update(data, size);
   return hash.hex_digest();
 }
 

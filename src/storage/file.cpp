@@ -6,10 +6,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <utility>
 #include <vector>
 
 #include "storage/backends.hpp"
+#include "storage/file_descriptor.hpp"
 
 namespace fs = std::filesystem;
 
@@ -17,31 +17,11 @@ namespace tellus_harness {
 
 namespace {
 
-class FileDescriptor {
- public:
-  FileDescriptor(const std::string& path, int flags, const char* what) : fd_(open(path.c_str(), flags | O_CLOEXEC, 0644)) {
-    if (fd_ < 0) throw StorageError(std::string("file backend: cannot ") + what + " " + path + ": " + std::strerror(errno));
-  }
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-  void close(const std::string& path) {
-    if (::close(std::exchange(fd_, -1)) != 0)
-      throw StorageError("file backend: cannot write " + path + ": " + std::strerror(errno));
-  }
-
- private:
-  int fd_;
-};
-
 // Copies from `offset` to the end; copy_file_range first (server-side on NFS and Lustre),
 // large read/write otherwise.
 void copy_from(const std::string& from, const std::string& to, std::uint64_t offset) {
-  FileDescriptor in(from, O_RDONLY, "read");
-  FileDescriptor out(to, O_WRONLY | O_CREAT | (offset == 0 ? O_TRUNC : 0), "write");
+  FileDescriptor in(from, O_RDONLY, "file backend", "read");
+  FileDescriptor out(to, O_WRONLY | O_CREAT | (offset == 0 ? O_TRUNC : 0), "file backend", "write");
   if (offset > 0 && ftruncate(out.get(), static_cast<off_t>(offset)) != 0)
     throw StorageError("file backend: cannot resume " + to + ": " + std::strerror(errno));
   off_t in_off = static_cast<off_t>(offset), out_off = static_cast<off_t>(offset);

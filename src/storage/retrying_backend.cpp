@@ -2,17 +2,26 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <thread>
 
 namespace tellus_harness {
 
-namespace {
 double now_unix() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
-}  // namespace
+
+double retry_backoff_s(int failures) {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  return std::min(5.0, 0.1 * (1 << std::min(failures, 6))) * std::uniform_real_distribution<double>(0.5, 1.5)(rng);
+}
+
+double test_deadline_unix() {
+  const char* deadline = std::getenv("TELLUS_TEST_DEADLINE");
+  return deadline ? std::atof(deadline) : 0;
+}
 
 RetryingBackend::RetryingBackend(std::string type, Connect connect, double deadline_unix)
     : connect_(std::move(connect)), deadline_(deadline_unix), type_(std::move(type)) {}
@@ -26,7 +35,6 @@ StorageBackend& RetryingBackend::backend() {
 
 void RetryingBackend::attempt(const std::function<void(StorageBackend&)>& op,
                               const std::function<bool(StorageBackend&)>& resume) {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
   for (int failures = 0;; ++failures) {
     try {
       if (failures > 0 && resume && resume(backend())) failures = 1;  // progress: back to the shortest wait
@@ -36,7 +44,7 @@ void RetryingBackend::attempt(const std::function<void(StorageBackend&)>& op,
       if (!e.transient()) throw;  // a refused key or a full disk does not get better by waiting
       if (backend_) inner_retries_ += backend_->retries();
       backend_.reset();  // the connection is not to be trusted any more
-      const double backoff = std::min(5.0, 0.1 * (1 << std::min(failures, 6))) * std::uniform_real_distribution<double>(0.5, 1.5)(rng);
+      const double backoff = retry_backoff_s(failures);
       if (deadline_ > 0 && now_unix() + backoff >= deadline_)
         throw StorageError(std::string(e.what()) + " (gave up at the test's deadline after " + std::to_string(retries_) + " retries)");
       std::this_thread::sleep_for(std::chrono::duration<double>(backoff));

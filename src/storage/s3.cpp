@@ -14,21 +14,19 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <random>
 #include <thread>
 #include <vector>
 
 #include "storage/backends.hpp"
+#include "storage/file_descriptor.hpp"
 #include "storage/s3_client.hpp"
 #include "storage/s3_xml.hpp"
+#include "tellus_harness/data/sha256.hpp"
+#include "tellus_harness/storage/retrying_backend.hpp"
 
 namespace tellus_harness {
 
 namespace {
-
-double now_unix() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // Reads `size` bytes at `offset` of an open file descriptor.
 void read_range(int fd, std::vector<char>& buffer, std::uint64_t offset, std::size_t size, const std::string& file) {
@@ -39,14 +37,6 @@ void read_range(int fd, std::vector<char>& buffer, std::uint64_t offset, std::si
     done += static_cast<std::size_t>(n);
   }
 }
-
-struct Fd {
-  explicit Fd(const std::string& path) : fd(open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-    if (fd < 0) throw StorageError("s3 backend: cannot read " + path);
-  }
-  ~Fd() { close(fd); }
-  int fd;
-};
 
 class S3Backend final : public StorageBackend {
  public:
@@ -110,7 +100,7 @@ class S3Backend final : public StorageBackend {
     const S3Response r = client_.send({"HEAD", key(path)});
     const std::string name = path.substr(path.rfind('/') + 1);
     if (r.status == 200) return StoredObject{name, r.content_length, false};
-    if (r.status != 404) client_.send_ok({"HEAD", key(path)}, "HEAD " + key(path));  // throws, with the status
+    if (r.status != 404) client_.require_ok(r, "HEAD " + key(path));
     // Not an object: a directory if keys start with it.
     const S3Response listing =
         client_.send_ok({"GET", "", {{"list-type", "2"}, {"max-keys", "1"}, {"prefix", key(path) + "/"}}}, "list " + key(path));
@@ -155,14 +145,14 @@ class S3Backend final : public StorageBackend {
     S3Request r{method, key};
     r.body = body.data();
     r.body_size = body.size();
-    r.body_sha256 = hex_sha256(body.data(), body.size());  // signed: the server checks the body against it
+    r.body_sha256 = sha256_of_bytes(body.data(), body.size());  // signed: the server checks the body against it
     return r;
   }
 
   void put_single(const std::string& local_file, const std::string& path, std::uint64_t size) {
-    Fd fd(local_file);
+    FileDescriptor fd(local_file, O_RDONLY, "s3 backend", "read");
     std::vector<char> body;
-    read_range(fd.fd, body, 0, static_cast<std::size_t>(size), local_file);
+    read_range(fd.get(), body, 0, static_cast<std::size_t>(size), local_file);
     client_.send_ok(body_request("PUT", key(path), body), "PUT " + key(path));
   }
 
@@ -177,7 +167,7 @@ class S3Backend final : public StorageBackend {
     std::atomic<std::size_t> next{0};
     std::mutex failure_lock;
     std::optional<StorageError> failure;
-    Fd fd(local_file);
+    FileDescriptor fd(local_file, O_RDONLY, "s3 backend", "read");
     auto worker = [&] {
       try {
         S3Client client(s);  // a connection of its own
@@ -188,7 +178,7 @@ class S3Backend final : public StorageBackend {
             if (failure) return;
           }
           const std::uint64_t from = part * s.part_size;
-          read_range(fd.fd, body, from, static_cast<std::size_t>(std::min<std::uint64_t>(s.part_size, size - from)), local_file);
+          read_range(fd.get(), body, from, static_cast<std::size_t>(std::min<std::uint64_t>(s.part_size, size - from)), local_file);
           S3Request r = body_request("PUT", k, body);
           r.query = {{"partNumber", std::to_string(part + 1)}, {"uploadId", upload_id}};
           etags[part] = with_retries([&] { return client.send_ok(r, "PUT part " + std::to_string(part + 1) + " of " + k); }).etag;
@@ -222,14 +212,12 @@ class S3Backend final : public StorageBackend {
   // again, up to 8 times or the test's deadline.
   template <typename Op>
   S3Response with_retries(Op op) {
-    static thread_local std::mt19937_64 rng(std::random_device{}());
-    const char* d = std::getenv("TELLUS_TEST_DEADLINE");
-    const double deadline = d ? std::atof(d) : 0;
+    const double deadline = test_deadline_unix();
     for (int attempt = 0;; ++attempt) {
       try {
         return op();
       } catch (const StorageError& e) {
-        const double wait = std::min(5.0, 0.1 * (1 << attempt)) * std::uniform_real_distribution<double>(0.5, 1.5)(rng);
+        const double wait = retry_backoff_s(attempt);
         if (!e.transient() || attempt == 7 || (deadline > 0 && now_unix() + wait >= deadline)) throw;
         std::this_thread::sleep_for(std::chrono::duration<double>(wait));
         ++part_retries_;

@@ -8,6 +8,8 @@
 
 #include "storage/home_path.hpp"
 #include "storage/s3_xml.hpp"
+#include "tellus_harness/data/sha256.hpp"
+#include "tellus_harness/storage/server_address.hpp"
 #include "tellus_harness/storage/storage_backend.hpp"
 
 namespace tellus_harness {
@@ -150,15 +152,12 @@ std::string S3Settings::where() const {
 S3Settings read_s3_settings(const std::string& config_json) {
   const auto c = nlohmann::json::parse(config_json);
   S3Settings s;
-  const std::string endpoint = c.value("endpoint", "");
-  const auto scheme_end = endpoint.find("://");
-  if (scheme_end == std::string::npos) throw StorageError("s3 backend: endpoint must be http://HOST[:PORT] or https://HOST[:PORT]");
-  s.scheme = endpoint.substr(0, scheme_end);
-  std::string authority = endpoint.substr(scheme_end + 3);
-  authority = authority.substr(0, authority.find('/'));
-  const auto colon = authority.rfind(':');
-  s.host = colon == std::string::npos ? authority : authority.substr(0, colon);
-  s.port = colon == std::string::npos ? (s.scheme == "https" ? 443 : 80) : std::atoi(authority.c_str() + colon + 1);
+  const auto server = server_address(config_json);
+  if (!server) throw StorageError("s3 backend: endpoint must be http://HOST[:PORT] or https://HOST[:PORT]");
+  const std::string endpoint = c["endpoint"];
+  s.scheme = endpoint.substr(0, endpoint.find("://"));
+  s.host = server->host;
+  s.port = server->port;
   s.bucket = c.value("bucket", "");
   s.region = c.value("region", s.region);
   s.virtual_hosted = c.value("addressing", std::string("path")) == "virtual";
@@ -189,7 +188,7 @@ S3Response S3Client::send(const S3Request& request) {
 
   SigV4Request signing{request.method, host, path, request.query, request.headers,
                        !request.body_sha256.empty() ? request.body_sha256
-                       : request.body           ? hex_sha256(request.body, request.body_size)
+                       : request.body           ? sha256_of_bytes(request.body, request.body_size)
                                                 : kEmptyPayloadSha256};
   curl_slist* headers = curl_slist_append(nullptr, ("Host: " + host).c_str());
   for (const auto& line : sigv4_sign(signing, s.credentials, s.region, amz_date_now()))
@@ -251,9 +250,14 @@ S3Response S3Client::send(const S3Request& request) {
 
 S3Response S3Client::send_ok(const S3Request& request, const std::string& what) {
   S3Response r = send(request);
+  require_ok(r, what);
+  return r;
+}
+
+void S3Client::require_ok(const S3Response& r, const std::string& what) const {
   // Complete Multipart Upload may answer 200 with an <Error> body.
   const bool failed = r.status >= 300 || r.body.find("<Error>") != std::string::npos;
-  if (!failed) return r;
+  if (!failed) return;
   const std::string code = !r.error_code.empty() ? r.error_code : xml_text(r.body, "Code");
   const bool transient = r.status >= 500 || code == "SlowDown" || code == "RequestTimeout" || code == "InternalError";
   throw StorageError(settings_.where() + ": " + what + ": HTTP " + std::to_string(r.status) +

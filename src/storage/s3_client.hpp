@@ -66,6 +66,8 @@ class S3Client {
   S3Response send(const S3Request& request);
   // Sends, and throws StorageError naming the endpoint, `what` and S3's error code unless 2xx.
   S3Response send_ok(const S3Request& request, const std::string& what);
+  // Throws as send_ok does unless `response` is a success.
+  void require_ok(const S3Response& response, const std::string& what) const;
 
  private:
   S3Settings settings_;

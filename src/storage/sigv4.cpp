@@ -1,8 +1,9 @@
 #include "storage/sigv4.hpp"
 
+#include "tellus_harness/data/sha256.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/sha.h>
 
 #include <cctype>
 #include <cstdio>
@@ -37,12 +38,6 @@ std::string lowercase(std::string s) {
 }
 
 }  // namespace
-
-std::string hex_sha256(const void* data, std::size_t size) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(static_cast<const unsigned char*>(data), size, digest);
-  return to_hex(digest, sizeof digest);
-}
 
 std::string uri_encode(const std::string& text, bool path) {
   std::string out;
@@ -86,7 +81,7 @@ std::vector<std::string> sigv4_sign(const SigV4Request& request, const SigV4Cred
   const std::string day = amz_date.substr(0, 8);
   const std::string scope = day + "/" + region + "/s3/aws4_request";
   const std::string string_to_sign = "AWS4-HMAC-SHA256\n" + amz_date + "\n" + scope + "\n" +
-                                     hex_sha256(canonical_request.data(), canonical_request.size());
+                                     sha256_of_text(canonical_request);
   const std::string key =
       hmac(hmac(hmac(hmac("AWS4" + credentials.secret_key, day), region), "s3"), "aws4_request");
   const std::string signature = hmac(key, string_to_sign);

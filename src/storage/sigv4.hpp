@@ -33,7 +33,6 @@ std::string uri_encode(const std::string& text, bool path);
 // "a=1&b=2" with names and values encoded, sorted by name: the canonical query string.
 std::string canonical_query(const std::map<std::string, std::string>& query);
 
-std::string hex_sha256(const void* data, std::size_t size);
 extern const char* const kEmptyPayloadSha256;
 
 }  // namespace tellus_harness

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "storage/backends.hpp"
+#include "storage/file_descriptor.hpp"
 #include "storage/home_path.hpp"
 
 namespace tellus_harness {
@@ -118,8 +119,7 @@ class SshBackend final : public StorageBackend {
     if (!stored) throw StorageError("ssh backend " + where_ + ": " + remote(path) + " does not exist");
     const std::uint64_t size = stored->size;
     if (offset > size) offset = 0;  // a local copy longer than the file: not a prefix of it
-    const int fd = open(local_file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (offset == 0 ? O_TRUNC : 0), 0644);
-    if (fd < 0) throw StorageError("ssh backend: cannot write " + local_file + ": " + std::strerror(errno));
+    FileDescriptor local(local_file, O_WRONLY | O_CREAT | (offset == 0 ? O_TRUNC : 0), "ssh backend", "write");
     const std::size_t ranges = size - offset >= kParallelGet ? kGetConnections : 1;
     std::vector<std::uint64_t> starts;
     for (std::size_t r = 0; r <= ranges; ++r) starts.push_back(offset + (size - offset) * r / ranges);
@@ -129,13 +129,13 @@ class SshBackend final : public StorageBackend {
     for (std::size_t r = 1; r < ranges; ++r)  // the first range on this connection, the others on new ones
       others.emplace_back([&, r] {
         try {
-          SshBackend(root_, config_json_).read_range(path, fd, starts[r], starts[r + 1], done[r]);
+          SshBackend(root_, config_json_).read_range(path, local.get(), starts[r], starts[r + 1], done[r]);
         } catch (...) {
           failures[r] = std::current_exception();
         }
       });
     try {
-      read_range(path, fd, starts[0], starts[1], done[0]);
+      read_range(path, local.get(), starts[0], starts[1], done[0]);
     } catch (...) {
       failures[0] = std::current_exception();
     }
@@ -147,9 +147,10 @@ class SshBackend final : public StorageBackend {
       if (!failure) failure = failures[r];
       if (arrived == size && done[r] < starts[r + 1] - starts[r]) arrived = starts[r] + done[r];
     }
-    const bool written = ftruncate(fd, static_cast<off_t>(arrived)) == 0 && close(fd) == 0;
+    const bool truncated = ftruncate(local.get(), static_cast<off_t>(arrived)) == 0;
     if (failure) std::rethrow_exception(failure);
-    if (!written) throw StorageError("ssh backend: cannot write " + local_file + ": " + std::strerror(errno));
+    if (!truncated) throw StorageError("ssh backend: cannot write " + local_file + ": " + std::strerror(errno));
+    local.close(local_file);
   }
 
   std::vector<StoredObject> list(const std::string& dir) override {

@@ -160,9 +160,8 @@ std::unique_ptr<StorageBackend> open_backend(const std::string& type, const std:
       throw StorageError("target " + root + " is not a writable directory" + (ec ? ": " + ec.message() : ""));
     return make_storage_backend(type, root, config_json);
   }
-  const double deadline = std::atof(env_or("TELLUS_TEST_DEADLINE", "0").c_str());
   return std::make_unique<RetryingBackend>(
-      type, [=] { return make_storage_backend(type, root, config_json); }, deadline);
+      type, [=] { return make_storage_backend(type, root, config_json); }, test_deadline_unix());
 }
 
 void close_archive_job(ArchiveJob& job) {

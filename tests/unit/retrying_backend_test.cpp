@@ -7,10 +7,6 @@
 using namespace tellus_harness;
 
 namespace {
-double now_unix() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // Connections that fail with `error` until `failures` have happened.
 struct Link {
   int failures = 0;

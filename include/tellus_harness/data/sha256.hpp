@@ -23,5 +23,6 @@ class Sha256 {
 // Throws std::runtime_error if the file cannot be read.
 std::string sha256_of_file(const std::string& path);
 std::string sha256_of_text(const std::string& text);
+std::string sha256_of_bytes(const void* data, std::size_t size);
 
 }  // namespace tellus_harness

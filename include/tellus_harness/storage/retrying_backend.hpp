@@ -10,6 +10,13 @@
 
 namespace tellus_harness {
 
+// The wait before the next try after `failures` failed ones: exponential from 0.1 s, capped
+// at 5 s, with ±50 % jitter so that clients that failed together do not retry together.
+double retry_backoff_s(int failures);
+// The running test's deadline (TELLUS_TEST_DEADLINE, Unix seconds), 0 outside a test.
+double test_deadline_unix();
+double now_unix();
+
 class RetryingBackend final : public StorageBackend {
  public:
   using Connect = std::function<std::unique_ptr<StorageBackend>()>;
