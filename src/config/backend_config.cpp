@@ -4,6 +4,7 @@
 
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
+#include "tellus_harness/storage/server_address.hpp"
 
 namespace tellus_harness {
 
@@ -53,8 +54,8 @@ std::map<std::string, BackendConfig> read_backends(const YamlMap& suite) {
       for (const char* k : {"endpoint", "bucket"})
         if (!config.contains(k)) throw UserError(suite.file(), b.line(), "backend '" + name + "': " + k + " is required for an s3 backend");
       const std::string endpoint = config["endpoint"];
-      if (endpoint.rfind("http://", 0) != 0 && endpoint.rfind("https://", 0) != 0)
-        b.fail("endpoint", "must start with http:// or https://");
+      if ((endpoint.rfind("http://", 0) != 0 && endpoint.rfind("https://", 0) != 0) || !server_address(config.dump()))
+        b.fail("endpoint", "must start with http:// or https:// and name a host, e.g. https://s3.example.org:443");
       if (config.value("addressing", std::string("path")) != "path" && config.value("addressing", std::string("path")) != "virtual")
         b.fail("addressing", "must be path or virtual");
       if (config.value("part_size_mb", 16.0) < 5) b.fail("part_size_mb", "must be at least 5 (S3's smallest part)");

@@ -1,5 +1,6 @@
 #include "tellus_harness/storage/server_address.hpp"
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 namespace tellus_harness {
@@ -13,8 +14,11 @@ std::optional<ServerAddress> server_address(const std::string& config_json) {
     if (scheme_end == std::string::npos) return std::nullopt;
     const std::string authority = endpoint.substr(scheme_end + 3, endpoint.find('/', scheme_end + 3) - scheme_end - 3);
     const auto colon = authority.rfind(':');
-    if (colon != std::string::npos) return ServerAddress{authority.substr(0, colon), std::stoi(authority.substr(colon + 1))};
-    return ServerAddress{authority, endpoint.rfind("https", 0) == 0 ? 443 : 80};
+    if (colon == std::string::npos) return ServerAddress{authority, endpoint.rfind("https", 0) == 0 ? 443 : 80};
+    char* end = nullptr;
+    const long port = std::strtol(authority.c_str() + colon + 1, &end, 10);
+    if (colon == 0 || *end != '\0' || port <= 0 || port > 65535) return std::nullopt;
+    return ServerAddress{authority.substr(0, colon), static_cast<int>(port)};
   }
   return std::nullopt;
 }

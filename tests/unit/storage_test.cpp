@@ -111,6 +111,8 @@ TEST_CASE("suites name their backends, and bad backend configuration is a clear 
              Catch::Contains(":6:") && Catch::Contains("'part_size_mb' must be at least 5"));
   CHECK_THAT(error_of("backends:\n  x:\n    type: s3\n    bucket: a\n    endpoint: h:80\ntests: []\n"),
              Catch::Contains("'endpoint' must start with http:// or https://"));
+  CHECK_THAT(error_of("backends:\n  x:\n    type: s3\n    bucket: a\n    endpoint: http://h:port\ntests: []\n"),
+             Catch::Contains(":5:") && Catch::Contains("'endpoint' must start with http:// or https://"));
   CHECK_THAT(error_of("backends:\n  x:\n    type: s3\n    bucket: a\n    endpoint: http://h\n    secret_key: x\ntests: []\n"),
              Catch::Contains("secret_key"));
   CHECK_THAT(error_of("backends:\n  x:\n    type: ssh\n    user: a\ntests: []\n"), Catch::Contains("host' is required"));

@@ -12,7 +12,7 @@ struct ServerAddress {
   int port = 0;
 };
 
-// nullopt for local backends (file, tape).
+// nullopt for local backends (file, tape), and for an endpoint that is not SCHEME://HOST[:PORT].
 std::optional<ServerAddress> server_address(const std::string& config_json);
 // `config_json` with connect_host/connect_port set to `via`.
 std::string route_through(const std::string& config_json, const ServerAddress& via);
