@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -80,6 +81,10 @@ int slurm_command(const Arguments& all_args, std::string* run_dir_out) {
     return 0;
   }
 
+  // sbatch retries a missing configuration file for a minute before it gives up.
+  if (const char* conf = std::getenv("SLURM_CONF"); conf && *conf && !fs::exists(conf))
+    throw UserError(std::string("SLURM_CONF names ") + conf + ", which does not exist: point it at the cluster's slurm.conf or unset it; the job script is " +
+                    script_path);
   std::vector<std::string> sbatch{"sbatch", "--parsable"};
   if (wait) sbatch.push_back("--wait");
   sbatch.push_back(script_path);

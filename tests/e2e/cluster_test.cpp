@@ -85,6 +85,10 @@ TEST_CASE("slurm errors without Slurm, or with bad options, are one clear line")
   const auto none = run_shell("PATH=/nonexistent " TELLUS_HARNESS_EXE " slurm --output-dir " + fresh_output_dir("no-slurm") + " --submit");
   CHECK(none.exit_code == 2);
   CHECK_THAT(none.err, Catch::Contains("sbatch not found") && Catch::Contains("tellus-harness.sbatch"));
+  const auto no_conf = run_shell("SLURM_CONF=/nonexistent/slurm.conf " TELLUS_HARNESS_EXE " slurm --output-dir " +
+                                 fresh_output_dir("no-slurm-conf") + " --submit");
+  CHECK(no_conf.exit_code == 2);
+  CHECK_THAT(no_conf.err, Catch::Contains("SLURM_CONF names /nonexistent/slurm.conf, which does not exist"));
   CHECK_THAT(run_shell(slurm("--time 2h")).err, Catch::Contains("--time '2h' is not a Slurm time"));
   CHECK_THAT(run_shell(slurm("--launcher ssh")).err, Catch::Contains("--launcher must be srun or mpirun"));
   CHECK_THAT(run_shell(slurm("--env-config hpc_clustr")).err, Catch::Contains("did you mean 'hpc_cluster'"));
@@ -124,7 +128,7 @@ TEST_CASE("cron: the nightly entry, and flock keeps a second start from submitti
   CHECK((!fs::exists(log) || fs::file_size(log) == 0));  // nothing was started, nothing submitted
   run_shell("sleep 5");  // let the holder go
   const auto free = run_shell("SLURM_CONF=/nonexistent " + command);
-  CHECK(free.exit_code == 2);  // sbatch cannot reach a controller here: the job is refused
+  CHECK(free.exit_code == 2);  // SLURM_CONF names no file: the job is refused at once
   CHECK_THAT(run_shell("cat " + log).out, Catch::Contains("job script:"));  // the unguarded start did run
   (void)free;
 }
