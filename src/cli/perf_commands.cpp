@@ -56,8 +56,7 @@ int trends_command(const Arguments& args) {
   if (format == "table")
     std::printf("%-50s %-22s %5s %12s %12s %12s %9s\n", "test", "metric", "runs", "first", "median", "latest", "change");
   for (const auto& [key, h] : histories) {
-    if (!test.empty() && key.first.find(test) == std::string::npos) continue;
-    if (!metric.empty() && key.second != metric) continue;
+    if (!series_selected(key, test, metric)) continue;
     std::vector<double> values;
     for (const auto& p : h.points) values.push_back(p.value);
     std::vector<double> sorted = values;
@@ -79,13 +78,14 @@ int trends_command(const Arguments& args) {
 }
 
 int regressions_command(const Arguments& args) {
-  std::string store = default_perf_store(), format = "table";
+  std::string store = default_perf_store(), test, metric, format = "table";
   double threshold = 20, days = 0;
   po::options_description d("tellus-harness regressions [options]\n\n"
                             "Sustained shifts in the bad direction in the perf-trend store. Exit 1 when there are any.\n\nOptions");
   d.add_options()("help,h", "show this help")("perf-store", po::value(&store), "store directory (default TELLUS_PERF_STORE or ~/.tellus_perf)")(
       "threshold", po::value(&threshold)->default_value(20), "minimum shift, percent")(
       "days", po::value(&days)->default_value(0), "only runs of the last DAYS (0: all)")(
+      "test", po::value(&test), "only this test (substring)")("metric", po::value(&metric), "only this metric")(
       "format", po::value(&format)->default_value("table"), "table or json");
   const auto vm = parse_command_options("regressions", args, d);
   if (vm.count("help")) {
@@ -94,7 +94,9 @@ int regressions_command(const Arguments& args) {
   }
   check_format(format);
   if (!(threshold > 0)) throw UserError("--threshold must be greater than zero");
-  const auto findings = find_regressions(metric_histories(load(store, days)), DetectorOptions{threshold});
+  auto histories = metric_histories(load(store, days));
+  std::erase_if(histories, [&](const auto& series) { return !series_selected(series.first, test, metric); });
+  const auto findings = find_regressions(histories, DetectorOptions{threshold});
   if (format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& f : findings) out.push_back(regression_json(f));

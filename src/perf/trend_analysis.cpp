@@ -20,6 +20,10 @@ std::map<SeriesKey, MetricHistory> metric_histories(const std::vector<PerfRun>& 
   return out;
 }
 
+bool series_selected(const SeriesKey& key, const std::string& test, const std::string& metric) {
+  return (test.empty() || key.first.find(test) != std::string::npos) && (metric.empty() || key.second == metric);
+}
+
 std::vector<RegressionFinding> find_regressions(const std::map<SeriesKey, MetricHistory>& histories,
                                                 const DetectorOptions& options) {
   std::vector<RegressionFinding> out;

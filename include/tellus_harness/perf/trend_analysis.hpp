@@ -20,6 +20,10 @@ struct MetricHistory {
 // Every (test, metric) of the runs, test durations (duration_s) included.
 std::map<SeriesKey, MetricHistory> metric_histories(const std::vector<PerfRun>& runs);
 
+// Whether a series is one of those asked for (`--test`, `--metric`): `test` is a substring of
+// its test, `metric` its metric exactly; an empty one matches every series.
+bool series_selected(const SeriesKey& key, const std::string& test, const std::string& metric);
+
 struct RegressionFinding {
   std::string test;
   std::string metric;
