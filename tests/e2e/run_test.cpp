@@ -87,7 +87,7 @@ TEST_CASE("resource limits stop the offenders only") {
 
 TEST_CASE("maxfail is global: no test starts after the N-th failure on any rank") {
   const auto out = fresh_output_dir("maxfail");
-  const auto r = run_harness(4, "run " + fixture("suites/maxfail.yaml") + " --maxfail 2 --max-concurrent 1 --output-dir " + out);
+  const auto r = run_harness(4, "run " + fixture("suites/maxfail.yaml") + " --maxfail 2 --max-concurrent 1 --perf-store none --output-dir " + out);
   CHECK(r.exit_code == 1);
   const auto report = read_json(out + "/report.json");
   const int failed = report["summary"]["failed"];
@@ -97,7 +97,7 @@ TEST_CASE("maxfail is global: no test starts after the N-th failure on any rank"
   int maxfail_skips = 0;
   for (const auto& t : report["tests"])
     if (t["outcome"] == "skipped" && t["setup"]["longrepr"] == "Skipped: maxfail: the run stopped after 2 failures") ++maxfail_skips;
-  CHECK(maxfail_skips > 0);
+  CHECK(maxfail_skips >= 24 - 3 - 2 * 4);  // no more than two waves of the others started after the failures
   CHECK(maxfail_skips == report["summary"]["skipped"]);
 }
 
