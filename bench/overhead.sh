@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 source bench/common.sh
 source scripts/mpi-env
 HARNESS=${HARNESS:-build/src/tellus-harness}
+SPAWN_FLOOR=${SPAWN_FLOOR:-build/bench/bench_spawn_floor}
 RUNS=${RUNS:-5}
 N=${N:-2000}
 work=$(mktemp -d /tmp/tellus-bench-overhead.XXXX)
@@ -20,10 +21,13 @@ mkdir -p "$work/ctest"
 cmake -S "$work/ctest" -B "$work/ctest/build" >/dev/null
 
 : > "$work/ctest.t"; : > "$work/harness.t"; : > "$work/harness8.t"; : > "$work/spawn.t"; : > "$work/mpirun.t"
+: > "$work/mpi_floor.t"
 for run in $(seq 1 "$RUNS"); do
-  # Floors: spawning N `true` two at a time with nothing else, and the harness's fixed cost
-  # (mpirun, MPI_Init of 2 ranks, loading the whole suite, reports) running a single test.
+  # Floors: spawning N `true` two at a time with nothing else (xargs); the least an MPI
+  # runner can do (2 ranks: MPI_Init, then posix_spawn and wait, nothing besides); and the
+  # harness's fixed cost (mpirun, MPI_Init, loading the whole suite, reports) for one test.
   t0=$(now); seq "$N" | xargs -P2 -n1 true; t1=$(now); echo "$t1 - $t0" | bc >> "$work/spawn.t"
+  t0=$(now); mpirun -np 2 "$SPAWN_FLOOR" "$N" 1 true; t1=$(now); echo "$t1 - $t0" | bc >> "$work/mpi_floor.t"
   rm -rf "$work/one"; t0=$(now); mpirun -np 2 "$HARNESS" run "$work/suite.yaml" -k "t$N" --progress none --perf-store none --output-dir "$work/one" >/dev/null
   t1=$(now); echo "$t1 - $t0" | bc >> "$work/mpirun.t"
   t0=$(now); (cd "$work/ctest/build" && ctest -j2 -Q); t1=$(now)
@@ -39,6 +43,8 @@ done
 c=$(median < "$work/ctest.t"); h=$(median < "$work/harness.t"); h8=$(median < "$work/harness8.t")
 printf 'tests=%d runs=%d (median wall seconds)\n' "$N" "$RUNS"
 printf 'floor: xargs -P2 true x %d:             %.2f s\n' "$N" "$(median < "$work/spawn.t")"
+printf 'floor: MPI runner doing nothing else:   %.2f s   (the goal, 0.5 x ctest: %.2f s)\n' \
+  "$(median < "$work/mpi_floor.t")" "$(echo "$c / 2" | bc -l)"
 printf 'fixed: tellus-harness -np 2, 1 test:    %.2f s\n' "$(median < "$work/mpirun.t")"
 printf 'ctest -j2:                              %.2f s\n' "$c"
 printf 'tellus-harness -np 2, 1 per rank:       %.2f s   ratio %.3f\n' "$h" "$(echo "$h / $c" | bc -l)"
