@@ -1,5 +1,4 @@
 // `tellus-harness trends` and `tellus-harness regressions`: reading the perf-trend store.
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -7,15 +6,12 @@
 #include "tellus_harness/cli/commands.hpp"
 #include "tellus_harness/cli/option_parsing.hpp"
 #include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/exec/wall_clock.hpp"
 #include "tellus_harness/perf/trend_analysis.hpp"
 
 namespace tellus_harness {
 
 namespace {
-
-double now_unix() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::vector<PerfRun> load(const std::string& store, double days) {
   std::vector<std::string> warnings;

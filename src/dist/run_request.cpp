@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -13,6 +12,7 @@
 #include "tellus_harness/config/suite.hpp"
 #include "tellus_harness/config/user_error.hpp"
 #include "tellus_harness/dist/partition.hpp"
+#include "tellus_harness/exec/wall_clock.hpp"
 #include "tellus_harness/perf/run_recording.hpp"
 #include "tellus_harness/perf/trend_analysis.hpp"
 
@@ -54,7 +54,7 @@ void apply_duration_history(RunPlan& plan, const std::vector<PerfRun>& history) 
 
 std::vector<PerfRun> load_recent_history(const std::string& store, std::vector<std::string>& warnings) {
   if (store == "none") return {};
-  const double since = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() - 90 * 86400.0;
+  const double since = now_unix() - 90 * 86400.0;
   return load_perf_runs(store.empty() ? default_perf_store() : store, since, warnings);
 }
 
@@ -69,7 +69,7 @@ RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output,
   plan.tests = std::move(selection.tests);
   apply_duration_history(plan, history);
   plan.deselected = selection.deselected;
-  plan.created_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  plan.created_unix = now_unix();
   plan.root = fs::current_path().string();
   plan.command_line = request.command_line;
   plan.ranks = ranks;

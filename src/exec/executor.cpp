@@ -18,6 +18,7 @@
 #include "tellus_harness/exec/orphan_guard.hpp"
 #include "tellus_harness/exec/output_capture.hpp"
 #include "tellus_harness/exec/process_memory.hpp"
+#include "tellus_harness/exec/wall_clock.hpp"
 #include "tellus_harness/exec/workspace.hpp"
 #include "tellus_harness/exec/workspace_remover.hpp"
 #include "tellus_harness/workloads/workload.hpp"
@@ -32,10 +33,6 @@ namespace {
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
-}
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string format_seconds(double s) {
@@ -104,7 +101,7 @@ int Executor::running() const { return static_cast<int>(running_.size()); }
 
 void Executor::start(int index, const TestSpec& spec) {
   const auto t0 = Clock::now();
-  const double start_unix = unix_now();
+  const double start_unix = now_unix();
   // A test that never got running: returned by the next wait().
   auto end_early = [&](Outcome outcome, const char* phase, const std::string& why) {
     TestResult r;
@@ -114,7 +111,7 @@ void Executor::start(int index, const TestSpec& spec) {
     r.phase = phase;
     r.longrepr = why;
     r.start_unix = start_unix;
-    r.stop_unix = unix_now();
+    r.stop_unix = now_unix();
     r.setup_s = r.stop_unix - start_unix;
     r.rank = policy_.rank;
     r.host = policy_.host;
@@ -364,7 +361,7 @@ void Executor::finish(Running& r, int status, std::vector<TestResult>& done) {
     remover_->remove(r.workspace);
     res.workspace.clear();
   }
-  res.stop_unix = unix_now();
+  res.stop_unix = now_unix();
   done.push_back(std::move(res));
 }
 

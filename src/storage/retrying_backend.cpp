@@ -7,11 +7,9 @@
 #include <random>
 #include <thread>
 
-namespace tellus_harness {
+#include "tellus_harness/exec/wall_clock.hpp"
 
-double now_unix() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+namespace tellus_harness {
 
 double retry_backoff_s(int failures) {
   static thread_local std::mt19937_64 rng(std::random_device{}());

@@ -21,16 +21,13 @@
 #include <thread>
 
 #include "storage/backends.hpp"
+#include "tellus_harness/exec/wall_clock.hpp"
 
 namespace fs = std::filesystem;
 
 namespace tellus_harness {
 
 namespace {
-
-double now_unix() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string quote(const std::string& s) {
   std::string q = "'";

@@ -15,7 +15,6 @@ namespace tellus_harness {
 double retry_backoff_s(int failures);
 // The running test's deadline (TELLUS_TEST_DEADLINE, Unix seconds), 0 outside a test.
 double test_deadline_unix();
-double now_unix();
 
 class RetryingBackend final : public StorageBackend {
  public:
