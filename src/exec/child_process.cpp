@@ -1,14 +1,20 @@
 #include "tellus_harness/exec/child_process.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <system_error>
 
@@ -17,6 +23,17 @@ namespace tellus_harness {
 namespace {
 
 [[noreturn]] void throw_errno(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
+
+void close_pair(int fds[2]) {
+  close(fds[0]);
+  close(fds[1]);
+}
+
+std::string this_executable_path() {
+  char path[4096];
+  const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  return n > 0 ? std::string(path, static_cast<std::size_t>(n)) : std::string();
+}
 
 // PATH lookup in the test's own environment (posix_spawnp would use the rank's). Found
 // programs are remembered per PATH: suites run the same few programs thousands of times.
@@ -60,18 +77,23 @@ ChildProcess::ChildProcess(const ChildLaunch& launch) {
   const std::string program = resolve_program(launch.argv.at(0), launch.env);
   if (program.empty()) throw SpawnFailure("cannot execute '" + launch.argv[0] + "': command not found in PATH");
 
-  std::vector<char*> argv;
+  // tellus-contain PROGRAM ARGV0 ARGS...
+  std::vector<char*> argv{const_cast<char*>(launch.contain_exe.c_str()), const_cast<char*>(program.c_str())};
   for (const auto& a : launch.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   std::vector<char*> envp;
   for (const auto& e : launch.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
 
-  int out[2], err[2];
+  int out[2], err[2], verdict[2];
   if (pipe2(out, O_CLOEXEC) != 0) throw_errno("pipe2");
   if (pipe2(err, O_CLOEXEC) != 0) {
-    close(out[0]);
-    close(out[1]);
+    close_pair(out);
+    throw_errno("pipe2");
+  }
+  if (pipe2(verdict, O_CLOEXEC) != 0) {
+    close_pair(out);
+    close_pair(err);
     throw_errno("pipe2");
   }
 
@@ -83,26 +105,33 @@ ChildProcess::ChildProcess(const ChildLaunch& launch) {
   sigemptyset(&defaults);
   for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2}) sigaddset(&defaults, sig);
   posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&s.attr, 0);  // its own process group: a timeout kills all it started
+  posix_spawnattr_setpgroup(&s.attr, 0);  // out of the rank's group: a Ctrl-C reaches the rank first
   posix_spawnattr_setsigmask(&s.attr, &none);
   posix_spawnattr_setsigdefault(&s.attr, &defaults);
   posix_spawn_file_actions_addopen(&s.actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&s.actions, out[1], 1);
   posix_spawn_file_actions_adddup2(&s.actions, err[1], 2);
-  posix_spawn_file_actions_addclosefrom_np(&s.actions, 3);  // nothing of the rank's (MPI sockets)
+  posix_spawn_file_actions_adddup2(&s.actions, verdict[1], 3);
+  posix_spawn_file_actions_addclosefrom_np(&s.actions, 4);  // nothing of the rank's (MPI sockets)
   posix_spawn_file_actions_addchdir_np(&s.actions, launch.cwd.c_str());
 
-  const int rc = posix_spawn(&pid_, program.c_str(), &s.actions, &s.attr, argv.data(), envp.data());
+  const int rc = posix_spawn(&pid_, launch.contain_exe.c_str(), &s.actions, &s.attr, argv.data(), envp.data());
   close(out[1]);
   close(err[1]);
+  close(verdict[1]);
   if (rc != 0) {
     close(out[0]);
     close(err[0]);
+    close(verdict[0]);
     pid_ = -1;
+    if (access(launch.contain_exe.c_str(), X_OK) != 0)
+      throw std::runtime_error("cannot start the test's subreaper '" + launch.contain_exe +
+                               "' (tellus-contain, installed beside tellus-harness): " + std::strerror(rc));
     throw SpawnFailure("cannot execute '" + launch.argv[0] + "' in " + launch.cwd + ": " + std::strerror(rc));
   }
   stdout_fd_ = out[0];
   stderr_fd_ = err[0];
+  verdict_fd_ = verdict[0];
   for (int fd : {stdout_fd_, stderr_fd_}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
   if (pidfd_ < 0) throw_errno("pidfd_open");
@@ -110,12 +139,16 @@ ChildProcess::ChildProcess(const ChildLaunch& launch) {
 
 ChildProcess::~ChildProcess() {
   if (!reaped_ && pid_ > 0) {
-    signal_group(SIGKILL);
+    kill_all();
+    // The subreaper kills and reaps the test's processes, then exits; if it does not within
+    // a few seconds it is not answering, and goes itself.
+    pollfd p{pidfd_, POLLIN, 0};
+    if (poll(&p, 1, 5000) <= 0) kill_subreaper();
     int status;
     while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
   }
-  for (int fd : {pidfd_, stdout_fd_, stderr_fd_})
+  for (int fd : {pidfd_, stdout_fd_, stderr_fd_, verdict_fd_})
     if (fd >= 0) close(fd);
 }
 
@@ -129,17 +162,89 @@ void ChildProcess::close_stderr() {
   stderr_fd_ = -1;
 }
 
-void ChildProcess::signal_group(int sig) const {
-  if (pid_ > 0 && !reaped_) kill(-pid_, sig);
+void ChildProcess::terminate() const {
+  if (pid_ > 0 && !reaped_) kill(pid_, SIGTERM);
 }
 
-std::optional<int> ChildProcess::try_reap() {
+void ChildProcess::kill_all() const {
+  if (pid_ > 0 && !reaped_) kill(pid_, SIGUSR1);
+}
+
+void ChildProcess::kill_subreaper() const {
+  if (pid_ > 0 && !reaped_) kill(-pid_, SIGKILL);
+}
+
+std::optional<ChildExit> ChildProcess::try_reap() {
   if (reaped_) return std::nullopt;
   int status = 0;
   const pid_t r = waitpid(pid_, &status, WNOHANG);
   if (r != pid_) return std::nullopt;
   reaped_ = true;
-  return status;
+  ChildExit exit;
+  char line[128] = {};
+  ssize_t n;
+  while ((n = read(verdict_fd_, line, sizeof line - 1)) < 0 && errno == EINTR) {
+  }
+  int a = 0, b = 0;
+  if (n > 0 && std::sscanf(line, "exit %d %d", &a, &b) == 2) {
+    exit.status = a;
+    exit.killed = b;
+  } else if (n > 0 && std::sscanf(line, "exec %d", &a) == 1) {
+    exit.exec_errno = a;
+  } else {
+    exit.status = status;  // the subreaper itself was killed: its own status is all there is
+    exit.contained = false;
+  }
+  return exit;
+}
+
+namespace {
+std::vector<pid_t> children_of(pid_t pid) {
+  std::vector<pid_t> out;
+  const std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
+  DIR* tasks = opendir(task_dir.c_str());
+  if (!tasks) return out;
+  while (dirent* t = readdir(tasks)) {
+    if (t->d_name[0] == '.') continue;
+    std::ifstream children(task_dir + "/" + t->d_name + "/children");
+    for (pid_t c; children >> c;) out.push_back(c);
+  }
+  closedir(tasks);
+  return out;
+}
+
+void kill_tree(pid_t root, int& count) {
+  for (pid_t c : children_of(root)) kill_tree(c, count);
+  if (kill(root, SIGKILL) == 0) ++count;
+}
+}  // namespace
+
+int kill_stray_children(const std::vector<pid_t>& known) {
+  int count = 0;
+  // Each pass kills the strays with their trees; what a dying stray still had re-parents here
+  // and is found by the next pass.
+  for (int pass = 0; pass < 100; ++pass) {
+    bool any = false;
+    for (pid_t c : children_of(getpid())) {
+      if (std::find(known.begin(), known.end(), c) != known.end()) continue;
+      any = true;
+      kill_tree(c, count);
+      while (waitpid(c, nullptr, 0) < 0 && errno == EINTR) {
+      }
+    }
+    if (!any) break;
+  }
+  return count;
+}
+
+void become_subreaper() { prctl(PR_SET_CHILD_SUBREAPER, 1); }
+
+std::string find_contain_program() {
+  const std::string self = this_executable_path();
+  const std::string beside = self.substr(0, self.rfind('/') + 1) + "tellus-contain";
+  for (const std::string& candidate : {beside, std::string(TELLUS_CONTAIN_BUILD_PATH), std::string(TELLUS_CONTAIN_INSTALLED_PATH)})
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  return {};
 }
 
 }  // namespace tellus_harness

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -67,6 +68,7 @@ struct Executor::Running {
   int index;
   TestSpec spec;
   std::string workspace;
+  std::string program;  // argv[0], for messages
   std::unique_ptr<ChildProcess> child;
   OutputCapture out, err;
   Clock::time_point started;
@@ -76,6 +78,7 @@ struct Executor::Running {
   StopReason stop = StopReason::kNone;
   std::string stop_message;
   Clock::time_point kill_at = Clock::time_point::max();  // SIGKILL after the grace period
+  Clock::time_point abandon_at = Clock::time_point::max();  // the subreaper did not answer
   std::int64_t peak_rss = 0;
   Clock::time_point next_disk_check;
 
@@ -86,6 +89,9 @@ Executor::Executor(ExecutionPolicy policy)
     : policy_(std::move(policy)), remover_(std::make_unique<WorkspaceRemover>()) {
   if (policy_.host.empty()) policy_.host = this_host_name();
   if (policy_.self_exe.empty()) policy_.self_exe = this_executable();
+  if (policy_.contain_exe.empty()) policy_.contain_exe = find_contain_program();
+  // Beneath each test's own subreaper: what escapes a subreaper the test killed lands here.
+  become_subreaper();
 }
 
 Executor::~Executor() {
@@ -128,8 +134,11 @@ void Executor::start(int index, const TestSpec& spec) {
   }
   const Workload* workload = find_workload(spec.kind);
   if (!workload) return fail_setup("unknown workload kind '" + spec.kind + "'");
+  if (policy_.contain_exe.empty())
+    return fail_setup("tellus-contain, which contains every test, is not installed beside tellus-harness");
 
   ChildLaunch launch;
+  launch.contain_exe = policy_.contain_exe;
   launch.argv = workload->child_argv(spec, policy_.self_exe);
   launch.cwd = run->workspace;
   for (char** e = environ; *e; ++e) launch.env.emplace_back(*e);
@@ -145,6 +154,7 @@ void Executor::start(int index, const TestSpec& spec) {
                          "TELLUS_HARNESS_RANK=" + std::to_string(policy_.rank), "TELLUS_PROFILE=" + policy_.profile_name,
                          "TELLUS_MAX_CONCURRENT_OPERATIONS=" + std::to_string(policy_.max_concurrent)})
     launch.env.push_back(kv);
+  run->program = launch.argv.at(0);
   if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
   try {
     run->child = std::make_unique<ChildProcess>(launch);
@@ -221,8 +231,8 @@ std::vector<TestResult> Executor::wait(std::chrono::microseconds max_wait) {
     Running& r = *running_[i];
     drain_stdout(*r.child, r.out);
     drain_stderr(*r.child, r.err);
-    if (auto status = r.child->try_reap()) {
-      finish(r, *status, done);
+    if (auto exit = r.child->try_reap()) {
+      finish(r, *exit, done);
       running_.erase(running_.begin() + static_cast<long>(i));
       continue;
     }
@@ -237,7 +247,9 @@ void Executor::enforce_limits() {
   const bool sample_memory = policy_.limits.memory_mb > 0 && !running_.empty() && now >= next_memory_sample_;
   std::unordered_map<pid_t, std::int64_t> rss;
   if (sample_memory) {
-    rss = resident_bytes_by_process_group();
+    std::vector<pid_t> roots;
+    for (const auto& r : running_) roots.push_back(r->child->pid());
+    rss = resident_bytes_by_tree(roots);
     next_memory_sample_ = now + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(policy_.memory_sample_interval_s));
   }
@@ -252,7 +264,7 @@ void Executor::enforce_limits() {
         r.stop_message = "exceeded the memory limit: " + mib(it->second) + " resident > memory_mb " +
                          std::to_string(policy_.limits.memory_mb) + " (profile " + policy_.profile_name +
                          "); the test was killed";
-        r.child->signal_group(SIGKILL);
+        kill_now(r, now);
       }
     }
     if (policy_.limits.disk_mb > 0 && now >= r.next_disk_check && r.stop == StopReason::kNone) {
@@ -264,7 +276,7 @@ void Executor::enforce_limits() {
         r.stop_message = "workspace exceeded the disk limit: " + mib(used) + " > disk_mb " +
                          std::to_string(policy_.limits.disk_mb) + " (profile " + policy_.profile_name +
                          "); the test was killed";
-        r.child->signal_group(SIGKILL);
+        kill_now(r, now);
       }
     }
     if (r.stop == StopReason::kNone && now >= r.deadline) {
@@ -273,12 +285,14 @@ void Executor::enforce_limits() {
       r.stop_message = "timed out: timeout " + format_seconds(r.spec.timeout_s) + " s × multiplier " +
                        format_seconds(policy_.timeout_multiplier) + " = " + format_seconds(limit) +
                        " s effective limit; sent SIGTERM";
-      r.child->signal_group(SIGTERM);
+      r.child->terminate();
       r.kill_at = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(policy_.kill_grace_s));
     } else if (r.stop != StopReason::kNone && now >= r.kill_at) {
-      r.child->signal_group(SIGKILL);
+      kill_now(r, now);
       r.stop_message += ", then SIGKILL after a " + format_seconds(policy_.kill_grace_s) + " s grace period";
-      r.kill_at = Clock::time_point::max();
+    } else if (now >= r.abandon_at) {
+      r.child->kill_subreaper();
+      r.abandon_at = Clock::time_point::max();
     }
   }
 }
@@ -289,19 +303,25 @@ void Executor::stop_all(const std::string& reason) {
     if (r->stop != StopReason::kNone) continue;
     r->stop = StopReason::kStopped;
     r->stop_message = reason;
-    r->child->signal_group(SIGTERM);
+    r->child->terminate();
     r->kill_at = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(policy_.kill_grace_s));
   }
 }
 
-void Executor::finish(Running& r, int status, std::vector<TestResult>& done) {
+void Executor::kill_now(Running& r, Clock::time_point now) {
+  r.child->kill_all();
+  r.kill_at = Clock::time_point::max();
+  // The subreaper kills and reaps in milliseconds; one that has not ended by then is stuck.
+  r.abandon_at = now + std::chrono::seconds(5);
+}
+
+void Executor::finish(Running& r, const ChildExit& exit, std::vector<TestResult>& done) {
   const auto ended = Clock::now();
-  // Whatever the test left behind in its group goes too; then collect the last output.
-  r.child->signal_group(SIGKILL);
   unregister_process_group(r.child->pid());
   guard_->forget(r.child->pid());
   drain_stdout(*r.child, r.out);
   drain_stderr(*r.child, r.err);
+  const int status = exit.status;
 
   TestResult res;
   res.index = r.index;
@@ -316,13 +336,30 @@ void Executor::finish(Running& r, int status, std::vector<TestResult>& done) {
   res.peak_memory_mb = static_cast<double>(r.peak_rss) / (1 << 20);
   if (WIFEXITED(status)) res.exit_status = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) res.signal = WTERMSIG(status);
+  res.leftover_processes = exit.killed;
+  if (!exit.contained) {
+    // The test killed its own subreaper: what it started re-parented to this rank.
+    std::vector<pid_t> known;
+    for (const auto& other : running_)
+      if (other.get() != &r) known.push_back(other->child->pid());
+    if (guard_) known.push_back(guard_->pid());
+    res.leftover_processes = kill_stray_children(known);
+  }
 
   // The interrupt handler signals tests at once; such a test may end before stop_all() ran.
   if (r.stop == StopReason::kNone && interrupted()) {
     r.stop = StopReason::kStopped;
     r.stop_message = interrupt_reason();
   }
-  if (r.stop == StopReason::kStopped) {
+  if (exit.exec_errno != 0) {
+    res.outcome = Outcome::kFailed;
+    res.exit_status = -1;
+    res.longrepr = "cannot execute '" + r.program + "': " + std::strerror(exit.exec_errno);
+  } else if (!exit.contained && r.stop == StopReason::kNone) {
+    res.outcome = Outcome::kFailed;
+    res.longrepr = "the test killed its containment process (" + signal_description(WTERMSIG(status)) +
+                   "); " + std::to_string(res.leftover_processes) + " processes it left were killed";
+  } else if (r.stop == StopReason::kStopped) {
     res.outcome = Outcome::kError;
     res.longrepr = r.stop_message;
   } else if (r.stop != StopReason::kNone) {

@@ -15,8 +15,9 @@ volatile sig_atomic_t g_signal = 0;
 
 void on_signal(int sig) {
   if (g_signal != 0) {  // second signal: stop waiting for a graceful end
+    // SIGHUP: each test's subreaper kills everything below it at once and ends.
     for (auto& g : g_groups)
-      if (pid_t p = g.load(); p > 0) kill(-p, SIGKILL);
+      if (pid_t p = g.load(); p > 0) kill(-p, SIGHUP);
     signal(sig, SIG_DFL);
     raise(sig);
     return;

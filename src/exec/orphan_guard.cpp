@@ -57,7 +57,9 @@ int run_orphan_guard() {
     if (sign == '+') groups.insert(pgid);
     else groups.erase(pgid);
   }
-  for (pid_t g : groups) kill(-g, SIGKILL);
+  // SIGHUP asks each test's subreaper to kill everything below it and end; a SIGKILL would
+  // end the subreaper alone and free what is below it.
+  for (pid_t g : groups) kill(-g, SIGHUP);
   return 0;
 }
 

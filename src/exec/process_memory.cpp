@@ -10,11 +10,18 @@
 
 namespace tellus_harness {
 
-std::unordered_map<pid_t, std::int64_t> resident_bytes_by_process_group() {
-  static const long page = sysconf(_SC_PAGESIZE);
-  std::unordered_map<pid_t, std::int64_t> usage;
+namespace {
+
+struct ProcStat {
+  pid_t ppid = 0;
+  std::int64_t rss_pages = 0;
+};
+
+// ppid and rss of every process, from /proc/<pid>/stat.
+std::unordered_map<pid_t, ProcStat> read_all_stats() {
+  std::unordered_map<pid_t, ProcStat> stats;
   DIR* proc = opendir("/proc");
-  if (!proc) return usage;
+  if (!proc) return stats;
   char path[300];
   char buf[1024];
   while (dirent* e = readdir(proc)) {
@@ -29,21 +36,52 @@ std::unordered_map<pid_t, std::int64_t> resident_bytes_by_process_group() {
     // Fields after the command name, which may itself contain spaces and parentheses.
     const char* p = std::strrchr(buf, ')');
     if (!p) continue;
-    // state(3) ppid(4) pgrp(5) ... rss(24): count fields from the one after ')'.
+    // state(3) ppid(4) ... rss(24): count fields from the one after ')'.
     int field = 2;
-    long pgrp = 0, rss = 0;
+    ProcStat s;
     for (const char* q = p + 1; *q; ++q) {
       if (*q != ' ') continue;
       ++field;
-      if (field == 5) pgrp = std::strtol(q + 1, nullptr, 10);
+      if (field == 4) s.ppid = static_cast<pid_t>(std::strtol(q + 1, nullptr, 10));
       if (field == 24) {
-        rss = std::strtol(q + 1, nullptr, 10);
+        s.rss_pages = std::strtol(q + 1, nullptr, 10);
         break;
       }
     }
-    if (pgrp > 0) usage[static_cast<pid_t>(pgrp)] += static_cast<std::int64_t>(rss) * page;
+    stats[static_cast<pid_t>(std::atoi(e->d_name))] = s;
   }
   closedir(proc);
+  return stats;
+}
+
+}  // namespace
+
+std::unordered_map<pid_t, std::int64_t> resident_bytes_by_tree(const std::vector<pid_t>& roots) {
+  static const long page = sysconf(_SC_PAGESIZE);
+  std::unordered_map<pid_t, std::int64_t> usage;
+  if (roots.empty()) return usage;
+  for (pid_t r : roots) usage[r] = 0;
+  const auto stats = read_all_stats();
+  // Which root each process is under (0: none), remembered along each walk up the tree.
+  std::unordered_map<pid_t, pid_t> owner;
+  for (pid_t r : roots) owner[r] = r;
+  for (const auto& [pid, stat] : stats) {
+    std::vector<pid_t> path;
+    pid_t p = pid;
+    pid_t found = 0;
+    for (int depth = 0; p > 1 && depth < 4096; ++depth) {
+      if (auto it = owner.find(p); it != owner.end()) {
+        found = it->second;
+        break;
+      }
+      path.push_back(p);
+      const auto s = stats.find(p);
+      if (s == stats.end()) break;
+      p = s->second.ppid;
+    }
+    for (pid_t q : path) owner[q] = found;
+    if (found) usage[found] += stat.rss_pages * page;
+  }
   return usage;
 }
 

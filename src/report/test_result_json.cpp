@@ -34,6 +34,7 @@ void to_json(nlohmann::json& j, const TestResult& r) {
        {"setup_s", r.setup_s}, {"call_s", r.call_s}, {"teardown_s", r.teardown_s},
        {"start", r.start_unix}, {"stop", r.stop_unix}, {"rank", r.rank}, {"host", r.host},
        {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
+       {"leftover_processes", r.leftover_processes},
        {"workspace", r.workspace}, {"metrics", metrics}};
 }
 
@@ -55,6 +56,7 @@ void from_json(const nlohmann::json& j, TestResult& r) {
   r.exit_status = j.value("exit_status", -1);
   r.signal = j.value("signal", 0);
   r.peak_memory_mb = j.value("peak_memory_mb", 0.0);
+  r.leftover_processes = j.value("leftover_processes", 0);
   r.workspace = j.value("workspace", "");
   r.metrics_json = j.contains("metrics") ? j["metrics"].dump() : "{}";
 }

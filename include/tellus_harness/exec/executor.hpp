@@ -2,7 +2,8 @@
 // Runs up to `max_concurrent` tests at once on one rank, each in its own child process and
 // workspace, and enforces the timeout (× multiplier, SIGTERM then SIGKILL after a grace
 // period), the memory limit (resident memory of the test's process group) and the disk limit
-// (its workspace). Plain C++: no MPI, so unit tests drive it directly.
+// (its workspace). Every test runs under its own subreaper (tellus-contain), so nothing it
+// starts outlives it: the result counts what had to be killed. Plain C++: no MPI, so unit tests drive it directly.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -26,6 +27,7 @@ struct ExecutionPolicy {
   int rank = 0;
   std::string host;
   std::string self_exe;
+  std::string contain_exe;  // tellus-contain; found beside self_exe (or the build's) when empty
   double memory_sample_interval_s = 0.05;
   double disk_check_interval_s = 1.0;
   bool network_simulation = false;  // the profile's: remote backends go through the fault proxy
@@ -55,7 +57,8 @@ class Executor {
   struct Running;
 
  private:
-  void finish(Running& r, int status, std::vector<TestResult>& done);
+  void finish(Running& r, const struct ChildExit& exit, std::vector<TestResult>& done);
+  void kill_now(Running& r, std::chrono::steady_clock::time_point now);
   void enforce_limits();
   ExecutionPolicy policy_;
   std::vector<std::unique_ptr<Running>> running_;

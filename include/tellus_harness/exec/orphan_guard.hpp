@@ -1,7 +1,8 @@
 #pragma once
-// Kills a rank's test process groups when the rank dies, even by SIGKILL (mpirun killing a
-// job, the OOM killer, a node's scancel). PR_SET_PDEATHSIG covers only a test's direct
-// child, not what it started; this guard covers the whole group. It is a small process of
+// Ends a rank's tests when the rank dies, even by SIGKILL (mpirun killing a job, the OOM
+// killer, a node's scancel). Each test's subreaper also has SIGHUP as its parent-death
+// signal; this guard is the second line, for a rank whose thread that started the test is
+// not the one that dies. It is a small process of
 // its own (`tellus-harness __orphan-guard`) that reads "+pgid"/"-pgid" lines from a pipe the
 // rank holds, and kills every group still listed once the pipe closes.
 #include <sys/types.h>
@@ -18,6 +19,7 @@ class OrphanGuard {
   OrphanGuard& operator=(const OrphanGuard&) = delete;
   void watch(pid_t pgid);
   void forget(pid_t pgid);
+  pid_t pid() const { return guard_pid_; }
 
  private:
   void send(char sign, pid_t pgid);

@@ -1,13 +1,16 @@
 #pragma once
-// Resident memory per process group, read from /proc in one pass. Sampling the whole group
-// (not just the direct child) is what a test "uses": a shell script's children count too.
+// Resident memory of whole process trees, read from /proc in one pass. A test "uses" what
+// every process below its subreaper uses: a shell script's children, and also what left its
+// process group or session (a setsid daemon stays below the subreaper, which is its reaper).
 #include <sys/types.h>
 
 #include <cstdint>
 #include <unordered_map>
+#include <vector>
 
 namespace tellus_harness {
 
-std::unordered_map<pid_t, std::int64_t> resident_bytes_by_process_group();
+// For each root, the resident bytes of the root and all its descendants.
+std::unordered_map<pid_t, std::int64_t> resident_bytes_by_tree(const std::vector<pid_t>& roots);
 
 }  // namespace tellus_harness

@@ -26,6 +26,7 @@ struct TestResult {
   int exit_status = -1;  // -1 when it did not exit normally
   int signal = 0;        // signal that ended it, 0 if none
   double peak_memory_mb = 0;
+  int leftover_processes = 0;  // processes still running when the test ended, killed then
   std::string workspace;      // kept workspace path, empty once removed
   std::string metrics_json = "{}";  // {"metric": value} reported by the test
 };
