@@ -29,7 +29,7 @@ int report_command(const Arguments& args) {
   outcome.plan = read_run_plan(from);
   if (!json_path.empty()) outcome.plan.json_report_path = json_path;
   if (!junit_path.empty()) outcome.plan.junit_path = junit_path;
-  const auto finished = read_journals(from, outcome.warnings);
+  const auto finished = read_journals(from, outcome.plan.run_id, outcome.warnings);
   outcome.results = complete_results(outcome.plan, finished, "run interrupted: the test never finished");
   double last_stop = outcome.plan.created_unix;
   for (const auto& r : finished) last_stop = std::max(last_stop, r.stop_unix);

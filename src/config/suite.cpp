@@ -94,6 +94,8 @@ TestSpec read_test(const YAML::Node& node, const std::string& file, const std::s
   const std::string name = probe.string("name");
   if (!std::regex_match(name, kValidName))
     probe.fail("name", "'" + name + "' may only contain letters, digits, '_', '.' and '-'");
+  if (name == "." || name == "..")
+    probe.fail("name", "'" + name + "' is a special path component; give the test a name of its own");
   const YamlMap map(node, file, "test '" + name + "'");
 
   TestSpec t;
@@ -156,11 +158,12 @@ std::vector<TestSpec> load_suites(const std::vector<std::string>& paths, double 
       tests.push_back(std::move(t));
     }
   }
-  // Workspace directories are named after the test; a name used by several suites gets a suffix.
+  // Workspace directories are named after the test; a name used by several suites gets a
+  // suffix "+N", which no test name can contain, so it never collides with another test's.
   std::map<std::string, int> uses;
   for (auto& t : tests) {
     const int n = uses[t.name]++;
-    t.workspace_name = n == 0 ? t.name : t.name + "-" + std::to_string(n + 1);
+    t.workspace_name = n == 0 ? t.name : t.name + "+" + std::to_string(n + 1);
   }
   return tests;
 }

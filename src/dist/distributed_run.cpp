@@ -135,7 +135,7 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   const std::vector<int> my_group = mpi.scatter_groups(groups);
 
   Executor executor(policy_for(plan, request, mpi.rank()));
-  Journal journal(plan.output_dir, mpi.rank());
+  Journal journal(plan.output_dir, mpi.rank(), plan.run_id);
   std::vector<TestResult> mine;
   std::unique_ptr<WorkPool> pool;
   std::unique_ptr<ProgressDisplay> progress;

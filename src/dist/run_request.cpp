@@ -1,5 +1,6 @@
 #include "tellus_harness/dist/run_request.hpp"
 
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,6 +27,10 @@ namespace {
 std::string create_output_dir(const std::string& requested) {
   std::error_code ec;
   if (!requested.empty()) {
+    // Two runs' journals and workspaces in one directory would mix their results.
+    if (fs::exists(requested, ec) && !fs::is_empty(requested, ec))
+      throw UserError("output directory '" + requested +
+                      "' already holds files (an earlier run?): name a new or empty --output-dir, or remove it");
     fs::create_directories(requested, ec);
     if (ec) throw UserError("cannot create output directory '" + requested + "': " + ec.message());
     return requested;
@@ -40,6 +45,28 @@ std::string create_output_dir(const std::string& requested) {
     if (mkdir(dir.c_str(), 0755) == 0) return dir;
     if (errno != EEXIST) throw UserError("cannot create output directory '" + dir + "': " + std::strerror(errno));
   }
+}
+
+// A report path whose directory cannot be written is found now, not after the last test.
+void check_report_path(const std::string& path, const char* option) {
+  const fs::path parent = fs::absolute(path).parent_path();
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec || access(parent.c_str(), W_OK) != 0)
+    throw UserError(std::string(option) + " " + path + ": cannot write to " + parent.string() + ": " +
+                    (ec ? ec.message() : std::strerror(errno)) + "; choose a writable path");
+}
+
+// 16 hex digits that tell this run's journal lines from any other's.
+std::string new_run_id() {
+  unsigned char bytes[8] = {};
+  if (getrandom(bytes, sizeof bytes, 0) != sizeof bytes) {
+    const auto t = static_cast<std::uint64_t>(now_unix() * 1e6) ^ static_cast<std::uint64_t>(getpid());
+    std::memcpy(bytes, &t, sizeof bytes);
+  }
+  char hex[17];
+  for (int i = 0; i < 8; ++i) std::snprintf(hex + 2 * i, 3, "%02x", bytes[i]);
+  return hex;
 }
 
 // Each test's median duration over its recent runs, where the store has them, replaces the
@@ -75,11 +102,18 @@ RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output,
   plan.ranks = ranks;
   plan.schedule = request.schedule;
   plan.maxfail = request.maxfail;
+  plan.run_id = new_run_id();
   if (create_output) {
+    if (!request.json_report_file.empty()) check_report_path(request.json_report_file, "--json-report-file");
+    if (!request.junitxml.empty()) check_report_path(request.junitxml, "--junitxml");
     plan.output_dir = create_output_dir(request.output_dir);
     plan.json_report_path = request.json_report_file.empty() ? plan.output_dir + "/report.json" : request.json_report_file;
     plan.junit_path = request.junitxml.empty() ? plan.output_dir + "/report.xml" : request.junitxml;
-    write_run_plan(plan);
+    try {
+      write_run_plan(plan);
+    } catch (const std::runtime_error& e) {  // an unwritable or full output directory
+      throw UserError(std::string(e.what()) + "; no test was started: free space or choose another --output-dir");
+    }
   }
   return plan;
 }

@@ -16,6 +16,7 @@
 
 #include "tellus_harness/exec/child_process.hpp"
 #include "tellus_harness/exec/interrupt.hpp"
+#include "tellus_harness/exec/metrics_file.hpp"
 #include "tellus_harness/exec/orphan_guard.hpp"
 #include "tellus_harness/exec/output_capture.hpp"
 #include "tellus_harness/exec/process_memory.hpp"
@@ -387,10 +388,15 @@ void Executor::finish(Running& r, const ChildExit& exit, std::vector<TestResult>
                      std::to_string(policy_.limits.disk_mb) + " (profile " + policy_.profile_name + ")";
     }
   }
-  if (std::ifstream metrics(r.workspace + "/.tellus-metrics.json"); metrics) {
-    std::ostringstream text;
-    text << metrics.rdbuf();
-    res.metrics_json = text.str();
+  const MetricsFile metrics = read_metrics_file(r.workspace + "/.tellus-metrics.json");
+  res.metrics_json = metrics.json;
+  if (!metrics.problem.empty()) {
+    if (res.outcome == Outcome::kPassed) {
+      res.outcome = Outcome::kFailed;
+      res.longrepr = metrics.problem;
+    } else {
+      res.longrepr += "; " + metrics.problem;
+    }
   }
   // Teardown: passed tests leave nothing behind unless asked to (removed in the background).
   res.workspace = r.workspace;

@@ -1,5 +1,7 @@
 #include "tellus_harness/exec/workspace.hpp"
 
+#include "tellus_harness/exec/confined_removal.hpp"
+
 #include <ftw.h>
 #include <sys/stat.h>
 
@@ -16,12 +18,16 @@ std::string create_workspace(const std::string& output_dir, const std::string& n
   const fs::path parent = fs::absolute(fs::path(output_dir) / "work");
   const std::string root = (parent / name).string();
   // Plain mkdir calls: this runs once per test, thousands of times in a big suite.
+  // A workspace that exists already was made by something else (another test writing into
+  // work/): it is not ours to reuse or to remove.
   if (mkdir(root.c_str(), 0755) != 0) {
     std::error_code ec;
     if (errno == ENOENT) fs::create_directories(parent, ec);
-    else if (errno == EEXIST) fs::remove_all(root, ec);  // left by an earlier run into the same directory
-    if (mkdir(root.c_str(), 0755) != 0)
+    if (mkdir(root.c_str(), 0755) != 0) {
+      if (errno == EEXIST)
+        throw std::runtime_error("workspace " + root + " exists already (another test made it?); it was left untouched");
       throw std::runtime_error("cannot create workspace " + root + ": " + std::strerror(errno));
+    }
   }
   for (const char* sub : {"/cache", "/config"})
     if (mkdir((root + sub).c_str(), 0755) != 0)
@@ -44,9 +50,9 @@ std::int64_t disk_usage_bytes(const std::string& path) {
 }
 
 std::string remove_workspace(const std::string& path) {
-  std::error_code ec;
-  fs::remove_all(path, ec);  // removes symlinks themselves, does not follow them
-  return ec ? "cannot remove workspace " + path + ": " + ec.message() : std::string();
+  std::string problems;
+  for (const auto& p : remove_tree_confined(path)) problems += (problems.empty() ? "" : "; ") + p;
+  return problems;
 }
 
 }  // namespace tellus_harness

@@ -11,13 +11,19 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "tellus_harness/common/bounded_json.hpp"
 #include "tellus_harness/report/test_result_json.hpp"
 
 namespace fs = std::filesystem;
 
 namespace tellus_harness {
 
-Journal::Journal(const std::string& output_dir, int rank) {
+namespace {
+// A journal line holds one result, whose captured output is bounded; longer lines are not ours.
+constexpr std::size_t kMaxJournalLine = 16 << 20;
+}  // namespace
+
+Journal::Journal(const std::string& output_dir, int rank, std::string run_id) : run_id_(std::move(run_id)) {
   const fs::path dir = fs::path(output_dir) / "journal";
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -31,7 +37,9 @@ Journal::~Journal() {
 }
 
 void Journal::append(const TestResult& result) {
-  const std::string line = dump_json(nlohmann::json(result)) + "\n";
+  nlohmann::json entry = result;
+  entry["run_id"] = run_id_;
+  const std::string line = dump_json(entry) + "\n";
   std::size_t written = 0;
   while (written < line.size()) {
     const ssize_t n = write(fd_, line.data() + written, line.size() - written);
@@ -41,7 +49,8 @@ void Journal::append(const TestResult& result) {
   }
 }
 
-std::vector<TestResult> read_journals(const std::string& output_dir, std::vector<std::string>& warnings) {
+std::vector<TestResult> read_journals(const std::string& output_dir, const std::string& run_id,
+                                      std::vector<std::string>& warnings) {
   std::vector<TestResult> results;
   std::vector<fs::path> files;
   std::error_code ec;
@@ -51,16 +60,24 @@ std::vector<TestResult> read_journals(const std::string& output_dir, std::vector
   for (const auto& file : files) {
     std::ifstream in(file);
     std::string line;
-    int number = 0;
+    int number = 0, foreign = 0;
     while (std::getline(in, line)) {
       ++number;
       if (line.empty()) continue;
+      const std::string where = file.string() + ":" + std::to_string(number);
       try {
-        results.push_back(nlohmann::json::parse(line).get<TestResult>());
+        const auto entry = parse_bounded_json(line, {kMaxJournalLine, 64});
+        if (!run_id.empty() && entry.value("run_id", "") != run_id) {
+          ++foreign;
+          continue;
+        }
+        results.push_back(entry.get<TestResult>());
       } catch (const std::exception&) {
-        warnings.push_back(file.string() + ":" + std::to_string(number) + ": unreadable journal entry skipped");
+        warnings.push_back(where + ": unreadable journal entry skipped");
       }
     }
+    if (foreign > 0)
+      warnings.push_back(file.string() + ": " + std::to_string(foreign) + " entries of another run skipped");
   }
   return results;
 }

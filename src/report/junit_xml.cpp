@@ -9,14 +9,33 @@
 namespace tellus_harness {
 
 namespace {
-// Length of a valid UTF-8 sequence at s[i], or 0.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
+constexpr const char* kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// The code point of the well-formed UTF-8 sequence at s[i] and its length; length 0 when it is
+// not well-formed (truncated, overlong, a surrogate, beyond U+10FFFF).
+std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
   const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return 0;
+  std::size_t n;
+  if (c < 0x80) n = 1, cp = c;
+  else if ((c >> 5) == 0x6) n = 2, cp = c & 0x1F;
+  else if ((c >> 4) == 0xE) n = 3, cp = c & 0x0F;
+  else if ((c >> 3) == 0x1E) n = 4, cp = c & 0x07;
+  else return 0;
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b >> 6) != 0x2) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  static constexpr char32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kLeast[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return n;
+}
+
+// XML 1.0's Char production: what a document may contain at all.
+bool xml_char(char32_t cp) {
+  return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+         cp >= 0x10000;
 }
 }  // namespace
 
@@ -24,25 +43,23 @@ std::string xml_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = utf8_length(text, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
+    char32_t cp = 0;
+    const std::size_t n = decode_utf8(text, i, cp);
+    if (n == 0 || !xml_char(cp)) {  // controls, U+FFFE/U+FFFF, broken or surrogate sequences
+      out += kReplacement;
+      i += n == 0 ? 1 : n;
       continue;
     }
-    if (n == 1) {
-      const char c = text[i];
-      switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        default:
-          if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
-      }
-    } else {
-      out.append(text.substr(i, n));
+    switch (cp) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '\r': out += "&#13;"; break;  // kept, not normalised away by the reader
+      case '\t': out += "&#9;"; break;
+      case '\n': out += "&#10;"; break;
+      default: out.append(text.substr(i, n));
     }
     i += n;
   }

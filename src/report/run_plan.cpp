@@ -20,6 +20,7 @@ std::string encode_run_plan(const RunPlan& plan) {
   nlohmann::json tests = nlohmann::json::array();
   for (const auto& t : plan.tests) tests.push_back({{"spec", t.spec}, {"skip_reason", t.skip_reason}});
   const nlohmann::json j = {{"created", plan.created_unix},
+                            {"run_id", plan.run_id},
                             {"root", plan.root},
                             {"output_dir", plan.output_dir},
                             {"json_report_path", plan.json_report_path},
@@ -58,6 +59,7 @@ RunPlan decode_run_plan(const std::string& text) {
   const auto j = nlohmann::json::parse(text);
   RunPlan plan;
   plan.created_unix = j.at("created").get<double>();
+  plan.run_id = j.value("run_id", "");
   plan.root = j.at("root").get<std::string>();
   plan.output_dir = j.at("output_dir").get<std::string>();
   plan.json_report_path = j.at("json_report_path").get<std::string>();

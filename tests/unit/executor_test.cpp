@@ -5,6 +5,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include "tellus_harness/exec/executor.hpp"
 
 using namespace tellus_harness;
@@ -121,4 +123,68 @@ TEST_CASE("metrics a test writes to TELLUS_METRICS_FILE reach its result") {
   Executor ex(policy(fresh_temp_dir("metrics")));
   const auto r = run_all(ex, {shell_test("m", "echo '{\"put_s\": 1.5}' > \"$TELLUS_METRICS_FILE\"")});
   CHECK(nlohmann::json::parse(r[0].metrics_json)["put_s"] == 1.5);
+}
+
+TEST_CASE("removing a workspace leaves what is outside alone: hard links, locked directories, bind mounts") {
+  const auto dir = fresh_temp_dir("removal-confined");
+  const std::string outside = dir + "/precious";
+  fs::create_directories(outside + "/tree");
+  std::ofstream(outside + "/data") << "keep me";
+  fs::permissions(outside + "/data", fs::perms::owner_read);
+  const bool can_mount = geteuid() == 0;
+  Executor ex(policy(dir));
+  // A hard link to a file outside, inside a directory the test locked; a symlinked
+  // workspace subdirectory; a bind mount of the outside tree (when run as root).
+  std::string script = "mkdir -p locked/deeper && ln " + outside + "/data locked/deeper/hard && chmod 0 locked/deeper locked;"
+                       "ln -s " + outside + " cache/link;";
+  if (can_mount) script += "mkdir mnt && mount --bind " + outside + "/tree mnt && touch mnt/inside-mount;";
+  ex.start(0, shell_test("confined", script));
+  std::vector<TestResult> r;
+  while (!ex.idle())
+    for (auto& done : ex.wait(std::chrono::milliseconds(50))) r.push_back(done);
+  REQUIRE(r.at(0).outcome == Outcome::kPassed);
+  const auto problems = ex.finish_cleanup();
+  CHECK(fs::exists(outside + "/data"));
+  CHECK(fs::status(outside + "/data").permissions() == fs::perms::owner_read);
+  if (can_mount) {
+    CHECK(fs::exists(outside + "/tree/inside-mount"));  // nothing removed through the mount
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0], Catch::Contains("/work/confined/mnt: a mount point inside the workspace"));
+    std::system(("umount " + dir + "/work/confined/mnt").c_str());
+  } else {
+    CHECK(problems.empty());
+    CHECK_FALSE(fs::exists(dir + "/work/confined"));
+  }
+}
+
+TEST_CASE("a workspace that another test made already is refused, not reused or removed") {
+  const auto dir = fresh_temp_dir("workspace-taken");
+  fs::create_directories(dir + "/work");
+  fs::create_directory_symlink(dir, dir + "/work/taken");
+  Executor ex(policy(dir));
+  const auto r = run_all(ex, {shell_test("taken", "true")});
+  CHECK(r[0].outcome == Outcome::kError);
+  CHECK_THAT(r[0].longrepr, Catch::Contains("exists already"));
+  CHECK(fs::is_symlink(dir + "/work/taken"));
+}
+
+TEST_CASE("a bad metrics file fails its test with the reason, whatever it holds") {
+  Executor ex(policy(fresh_temp_dir("metrics-hostile")));
+  const std::string m = "\"$TELLUS_METRICS_FILE\"";
+  const auto r = run_all(ex, {shell_test("deep", "head -c 200000 /dev/zero | tr '\\0' '[' > " + m),
+                              shell_test("huge", "head -c 3000000 /dev/zero > " + m),
+                              shell_test("array", "echo '[1,2]' > " + m),
+                              shell_test("text", "echo '{\"a\": \"fast\"}' > " + m),
+                              shell_test("fifo", "mkfifo " + m),
+                              shell_test("zero", "ln -s /dev/zero " + m),
+                              shell_test("good", "echo '{\"a\": 1, \"b\": {\"value\": 2, \"direction\": \"higher\"}}' > " + m)});
+  CHECK_THAT(r[0].longrepr, Catch::StartsWith("metrics file: nested more than"));
+  CHECK_THAT(r[1].longrepr, Catch::StartsWith("metrics file: 3000000 bytes"));
+  CHECK_THAT(r[2].longrepr, Catch::StartsWith("metrics file: not a JSON object"));
+  CHECK_THAT(r[3].longrepr, Catch::StartsWith("metrics file: metric 'a' is not a finite number"));
+  CHECK_THAT(r[4].longrepr, Catch::StartsWith("metrics file: not a regular file"));
+  CHECK_THAT(r[5].longrepr, Catch::StartsWith("metrics file: cannot read it"));
+  for (int i = 0; i < 6; ++i) CHECK(r[i].outcome == Outcome::kFailed);
+  CHECK(r[6].outcome == Outcome::kPassed);
+  CHECK(nlohmann::json::parse(r[6].metrics_json)["b"]["value"] == 2);
 }

@@ -103,16 +103,33 @@ TEST_CASE("report.xml escapes names and output and stays well formed") {
   CHECK_THAT(xml, Catch::Contains("<failure message=\"exited with status 3 &amp; &quot;quotes&quot;\""));
   CHECK_THAT(xml, !Catch::Contains("<script>"));
   CHECK_THAT(xml, !Catch::Contains("\x01"));
-  CHECK_THAT(xml, Catch::Contains("binary \xEF\xBF\xBD tail"));
+  CHECK_THAT(xml, Catch::Contains("binary \xEF\xBF\xBD\xEF\xBF\xBD tail"));
   CHECK_THAT(xml, Catch::Contains("tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\""));
   if (system("command -v xmllint >/dev/null 2>&1") == 0)
     CHECK(system(("xmllint --noout " + o.plan.junit_path).c_str()) == 0);
 }
 
+TEST_CASE("xml_escape leaves only XML 1.0 characters: controls, U+FFFE/U+FFFF, surrogates and overlongs replaced") {
+  const std::string r = "\xEF\xBF\xBD";
+  CHECK(xml_escape("a\x1b[31mb") == "a" + r + "[31mb");
+  CHECK(xml_escape("\xEF\xBF\xBE\xEF\xBF\xBF") == r + r);             // U+FFFE, U+FFFF
+  CHECK(xml_escape("\xED\xA0\x80") == r + r + r);                  // a lone surrogate (CESU-8): one per byte
+  CHECK(xml_escape("\xC0\xAF") == r + r);                           // overlong '/'
+  CHECK(xml_escape("\xF4\x90\x80\x80") == r + r + r + r);         // beyond U+10FFFF
+  CHECK(xml_escape("\xF0\x9F\x8C\x8D ok \xC3\xA9") == "\xF0\x9F\x8C\x8D ok \xC3\xA9");  // kept as they are
+  CHECK(xml_escape("a\nb\tc") == "a&#10;b&#9;c");
+  const std::string dir = fresh_temp_dir("xml-chars");
+  std::string all;
+  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  std::ofstream(dir + "/doc.xml") << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a b=\"" << xml_escape(all) << "\">"
+                                  << xml_escape(all + "\xEF\xBF\xBE\xED\xBF\xBF") << "</a>\n";
+  if (system("command -v xmllint >/dev/null 2>&1") == 0) CHECK(system(("xmllint --noout " + dir + "/doc.xml").c_str()) == 0);
+}
+
 TEST_CASE("journals survive a torn last line") {
   const std::string dir = fresh_temp_dir("journal");
   {
-    Journal j(dir, 3);
+    Journal j(dir, 3, "run-a");
     TestResult r;
     r.index = 7;
     r.nodeid = "x::y";
@@ -121,9 +138,31 @@ TEST_CASE("journals survive a torn last line") {
     std::ofstream(j.path(), std::ios::app) << "{\"index\": 8, \"nodeid\": \"x::";  // killed mid-write
   }
   std::vector<std::string> warnings;
-  const auto results = read_journals(dir, warnings);
+  const auto results = read_journals(dir, "run-a", warnings);
   REQUIRE(results.size() == 1);
   CHECK(results[0].index == 7);
   REQUIRE(warnings.size() == 1);
   CHECK_THAT(warnings[0], Catch::Contains("rank-3.jsonl:2"));
+}
+
+TEST_CASE("journals: another run's lines, deep nesting and junk are skipped with a warning, never fatal") {
+  const std::string dir = fresh_temp_dir("journal-hostile");
+  {
+    Journal mine(dir, 0, "run-a");
+    Journal other(dir, 1, "run-b");
+    TestResult r;
+    r.index = 1;
+    r.nodeid = "x::y";
+    r.outcome = Outcome::kPassed;
+    mine.append(r);
+    other.append(r);
+    std::ofstream(mine.path(), std::ios::app) << std::string(100000, '[') << "\n" << "\x01\xff not json\n";
+  }
+  std::vector<std::string> warnings;
+  const auto results = read_journals(dir, "run-a", warnings);
+  REQUIRE(results.size() == 1);
+  REQUIRE(warnings.size() == 3);
+  CHECK_THAT(warnings[0], Catch::Contains("rank-0.jsonl:2: unreadable"));
+  CHECK_THAT(warnings[1], Catch::Contains("rank-0.jsonl:3: unreadable"));
+  CHECK_THAT(warnings[2], Catch::Contains("rank-1.jsonl: 1 entries of another run skipped"));
 }

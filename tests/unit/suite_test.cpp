@@ -62,7 +62,7 @@ TEST_CASE("the same test name in two suites gets distinct workspaces") {
   const auto tests = load_suites({dir}, 30);
   REQUIRE(tests.size() == 2);
   CHECK(tests[0].workspace_name == "same");
-  CHECK(tests[1].workspace_name == "same-2");
+  CHECK(tests[1].workspace_name == "same+2");
   CHECK(tests[0].suite == "a");
 }
 

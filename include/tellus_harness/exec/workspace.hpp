@@ -11,7 +11,8 @@ std::string create_workspace(const std::string& output_dir, const std::string& n
 // Bytes allocated on disk under `path`, without following symlinks or crossing mounts.
 std::int64_t disk_usage_bytes(const std::string& path);
 
-// Removes the workspace. Symlinks inside are removed, never followed. Returns "" or the error.
+// Removes the workspace without acting outside it (see confined_removal.hpp). Returns "" or
+// what was left and why.
 std::string remove_workspace(const std::string& path);
 
 }  // namespace tellus_harness

@@ -11,7 +11,7 @@ namespace tellus_harness {
 
 class Journal {
  public:
-  Journal(const std::string& output_dir, int rank);
+  Journal(const std::string& output_dir, int rank, std::string run_id);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -20,11 +20,14 @@ class Journal {
 
  private:
   std::string path_;
+  std::string run_id_;
   int fd_ = -1;
 };
 
-// Every result in the output dir's journals. A torn last line (the writer was killed) is
-// skipped; `warnings` says which file and line.
-std::vector<TestResult> read_journals(const std::string& output_dir, std::vector<std::string>& warnings);
+// Every result of run `run_id` in the output dir's journals. A torn last line (the writer was
+// killed), a line that is not a result and a line of another run are skipped; `warnings`
+// says which file and line. Lines longer than `max_line_bytes` are skipped unread.
+std::vector<TestResult> read_journals(const std::string& output_dir, const std::string& run_id,
+                                      std::vector<std::string>& warnings);
 
 }  // namespace tellus_harness

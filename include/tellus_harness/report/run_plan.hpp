@@ -12,6 +12,7 @@ namespace tellus_harness {
 
 struct RunPlan {
   double created_unix = 0;
+  std::string run_id;  // random; every journal line carries it
   std::string root;  // working directory of the run
   std::string output_dir;
   std::string json_report_path;
