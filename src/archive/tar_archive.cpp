@@ -13,6 +13,7 @@
 
 #include "tellus_harness/data/library_error.hpp"
 #include "tellus_harness/data/sha256.hpp"
+#include "extraction_root.hpp"
 
 namespace fs = std::filesystem;
 
@@ -77,6 +78,20 @@ std::string inside(const fs::path& relative) {
   return clean.string();
 }
 
+// Whether `relative`, read as text, climbs above the directory it starts in.
+bool climbs_out(const fs::path& relative) {
+  if (relative.is_absolute()) return true;
+  int depth = 0;
+  for (const auto& part : relative) {
+    if (part == "..") {
+      if (--depth < 0) return true;
+    } else if (part != "." && !part.empty()) {
+      ++depth;
+    }
+  }
+  return false;
+}
+
 void refuse(const std::string& archive_path, const std::string& entry, const std::string& why) {
   throw ArchiveRefused("refusing to extract " + archive_path + ": entry '" + entry + "' " + why +
                        "; nothing outside the target was written");
@@ -124,7 +139,7 @@ void pack_files(const std::string& root, const std::vector<std::string>& files, 
 }
 
 std::vector<ExtractedFile> extract_archive(const std::string& archive_path, const std::string& target) {
-  fs::create_directories(target);
+  ExtractionRoot root(target);
   auto a = open_reader(archive_path);
   std::vector<ExtractedFile> out;
   std::vector<char> buffer;
@@ -135,39 +150,43 @@ std::vector<ExtractedFile> extract_archive(const std::string& archive_path, cons
     check(a.get(), r, "read " + archive_path);
     const std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
     if (name.empty()) refuse(archive_path, name, "has no name");
+    // Textual checks first, for a clear message; the kernel confines every operation anyway.
     if (name.front() == '/') refuse(archive_path, name, "has an absolute path");
     for (const auto& part : fs::path(name))
       if (part == "..") refuse(archive_path, name, "has a '..' component");
     const std::string relative = inside(name);
     if (relative.empty()) continue;  // "." itself
-    const fs::path destination = fs::path(target) / relative;
     const auto type = archive_entry_filetype(entry);
-    if (const char* link = archive_entry_symlink(entry)) {
-      if (fs::path(link).is_absolute() || inside(fs::path(relative).parent_path() / link).empty())
-        refuse(archive_path, name, std::string("is a symlink to '") + link + "', outside the target");
-      fs::create_directories(destination.parent_path());
-      if (symlink(link, destination.c_str()) != 0)
-        throw std::runtime_error("cannot create " + destination.string() + ": " + std::strerror(errno));
-      continue;
+    try {
+      if (const char* link = archive_entry_symlink(entry)) {
+        if (climbs_out(fs::path(relative).parent_path() / link))
+          refuse(archive_path, name, std::string("is a symlink to '") + link + "', outside the target");
+        root.make_symlink(relative, link);
+        continue;
+      }
+      if (const char* link = archive_entry_hardlink(entry)) {
+        const std::string link_target = inside(link);
+        if (link_target.empty() || fs::path(link).is_absolute())
+          refuse(archive_path, name, std::string("is a hard link to '") + link + "', outside the target");
+        root.make_hard_link(relative, link_target);
+        continue;
+      }
+      if (type == AE_IFDIR) {
+        root.make_directory(relative);
+        continue;
+      }
+    } catch (const ConfinementError&) {
+      refuse(archive_path, name, "leads outside the target through a symlink");
     }
-    if (const char* link = archive_entry_hardlink(entry)) {
-      const std::string link_target = inside(link);
-      if (link_target.empty() || fs::path(link).is_absolute())
-        refuse(archive_path, name, std::string("is a hard link to '") + link + "', outside the target");
-      fs::create_directories(destination.parent_path());
-      if (::link((fs::path(target) / link_target).c_str(), destination.c_str()) != 0)
-        throw std::runtime_error("cannot create " + destination.string() + ": " + std::strerror(errno));
-      continue;
-    }
-    if (type == AE_IFDIR) {
-      fs::create_directories(destination);
-      continue;
-    }
+    // Devices, FIFOs and sockets are refused; modes are never taken from the archive (no setuid).
     if (type != AE_IFREG) refuse(archive_path, name, "is neither a file, a directory nor a link");
-    fs::create_directories(destination.parent_path());
-    // O_NOFOLLOW: an entry may not write through a symlink left by an earlier one.
-    const int fd = open(destination.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) throw std::runtime_error("cannot write " + destination.string() + ": " + std::strerror(errno));
+    const std::string destination = target + "/" + relative;
+    int fd = -1;
+    try {
+      fd = root.create_file(relative);  // never through a symlink, never outside the target
+    } catch (const ConfinementError&) {
+      refuse(archive_path, name, "leads outside the target through a symlink");
+    }
     Sha256 hash;
     ExtractedFile file{relative, 0, {}};
     const void* block = nullptr;
@@ -180,9 +199,17 @@ std::vector<ExtractedFile> extract_archive(const std::string& archive_path, cons
         close(fd);
         check(a.get(), b, "read " + name + " from " + archive_path);
       }
-      if (static_cast<std::uint64_t>(offset) != file.size) {  // sparse hole: zeros
-        buffer.assign(static_cast<std::size_t>(offset) - file.size, '\0');
-        hash.update(buffer.data(), buffer.size());
+      if (offset < 0 || static_cast<std::uint64_t>(offset) < file.size) {
+        close(fd);
+        refuse(archive_path, name, "has data blocks that overlap");
+      }
+      if (static_cast<std::uint64_t>(offset) != file.size) {  // sparse hole: zeros, hashed a block at a time
+        buffer.assign(1 << 16, '\0');
+        for (std::uint64_t left = static_cast<std::uint64_t>(offset) - file.size; left > 0;) {
+          const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
+          hash.update(buffer.data(), n);
+          left -= n;
+        }
         lseek(fd, offset, SEEK_SET);
         file.size = static_cast<std::uint64_t>(offset);
       }
@@ -193,13 +220,13 @@ std::vector<ExtractedFile> extract_archive(const std::string& archive_path, cons
         if (w <= 0) {
           const std::string why = std::strerror(errno);
           close(fd);
-          throw std::runtime_error("cannot write " + destination.string() + ": " + why);
+          throw std::runtime_error("cannot write " + destination + ": " + why);
         }
         done += static_cast<std::size_t>(w);
       }
       file.size += size;
     }
-    if (close(fd) != 0) throw std::runtime_error("cannot write " + destination.string() + ": " + std::strerror(errno));
+    if (close(fd) != 0) throw std::runtime_error("cannot write " + destination + ": " + std::strerror(errno));
     file.sha256 = hash.hex_digest();
     out.push_back(std::move(file));
   }

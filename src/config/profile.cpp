@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "tellus_harness/config/value_ranges.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
 
 namespace fs = std::filesystem;
@@ -47,9 +48,9 @@ Profile parse_profile(const std::string& file) {
   Profile p;
   p.file = file;
   p.name = map.string("name");
-  p.timeout_multiplier = map.positive_number("timeout_multiplier");
+  p.timeout_multiplier = map.positive_number("timeout_multiplier", kMaxTimeoutMultiplier);
   const auto concurrent = map.integer("max_concurrent_operations");
-  if (concurrent < 1) map.fail("max_concurrent_operations", "must be at least 1");
+  if (concurrent < 1 || concurrent > kMaxConcurrency) map.fail("max_concurrent_operations", "must be from 1 to 4096");
   p.max_concurrent_operations = static_cast<int>(concurrent);
   p.network_simulation = map.boolean("network_simulation");
   p.large_file_tests = map.boolean("large_file_tests");
@@ -66,8 +67,8 @@ Profile parse_profile(const std::string& file) {
   }
   const YamlMap limits = map.map("resource_limits", "resource_limits");
   limits.allow_only({"memory_mb", "disk_mb"});
-  if (limits.has("memory_mb")) p.resource_limits.memory_mb = limits.non_negative_integer("memory_mb");
-  if (limits.has("disk_mb")) p.resource_limits.disk_mb = limits.non_negative_integer("disk_mb");
+  if (limits.has("memory_mb")) p.resource_limits.memory_mb = limits.non_negative_integer("memory_mb", kMaxLimitMb);
+  if (limits.has("disk_mb")) p.resource_limits.disk_mb = limits.non_negative_integer("disk_mb", kMaxLimitMb);
   if (map.has("alert_webhook")) p.alert_webhook = map.string("alert_webhook");
   const std::string origin = "profile " + p.name + " (" + file + ")";
   for (const char* key : {"timeout_multiplier", "max_concurrent_operations", "network_simulation",
@@ -111,8 +112,8 @@ double parse_multiplier(const std::string& text, const std::string& origin) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != text.size() || !(v > 0))
-    throw UserError(origin + ": timeout multiplier must be a number greater than zero, got '" + text + "'");
+  if (used != text.size() || !(v > 0) || !(v <= kMaxTimeoutMultiplier))
+    throw UserError(origin + ": timeout multiplier must be a number greater than zero and at most 1000, got '" + text + "'");
   return v;
 }
 
@@ -124,7 +125,7 @@ int parse_concurrency(const std::string& text, const std::string& origin) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != text.size() || v < 1 || v > 4096)
+  if (used != text.size() || v < 1 || v > kMaxConcurrency)
     throw UserError(origin + ": concurrency limit must be an integer from 1 to 4096, got '" + text + "'");
   return static_cast<int>(v);
 }
@@ -151,8 +152,8 @@ Profile resolve_profile(const ProfileRequest& request, const EnvironmentLookup& 
   p.sources["name"] = selected_from;
 
   if (request.timeout_multiplier) {
-    if (!(*request.timeout_multiplier > 0))
-      throw UserError("--timeout-multiplier must be greater than zero");
+    if (!(*request.timeout_multiplier > 0) || !(*request.timeout_multiplier <= kMaxTimeoutMultiplier))
+      throw UserError("--timeout-multiplier must be greater than zero and at most 1000");
     p.timeout_multiplier = *request.timeout_multiplier;
     p.sources["timeout_multiplier"] = "command line --timeout-multiplier";
   } else if (auto v = env("TELLUS_TIMEOUT_MULTIPLIER")) {
@@ -160,7 +161,8 @@ Profile resolve_profile(const ProfileRequest& request, const EnvironmentLookup& 
     p.sources["timeout_multiplier"] = "environment TELLUS_TIMEOUT_MULTIPLIER";
   }
   if (request.max_concurrent) {
-    if (*request.max_concurrent < 1) throw UserError("--max-concurrent must be at least 1");
+    if (*request.max_concurrent < 1 || *request.max_concurrent > kMaxConcurrency)
+      throw UserError("--max-concurrent must be from 1 to 4096");
     p.max_concurrent_operations = *request.max_concurrent;
     p.sources["max_concurrent_operations"] = "command line --max-concurrent";
   } else if (auto v = env("TELLUS_CONCURRENT_LIMIT")) {

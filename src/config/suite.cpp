@@ -8,6 +8,7 @@
 
 #include "tellus_harness/config/backend_config.hpp"
 #include "tellus_harness/config/profile.hpp"
+#include "tellus_harness/config/value_ranges.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
 #include "tellus_harness/workloads/workload.hpp"
 
@@ -77,7 +78,7 @@ SuiteDefaults read_defaults(const YamlMap& suite, const std::map<std::string, Ba
   if (!suite.has("defaults")) return d;
   const YamlMap map = suite.map("defaults", "defaults");
   map.allow_only({"timeout", "markers", "env", "expected_duration", "backend"});
-  if (map.has("timeout")) d.timeout_s = map.positive_number("timeout");
+  if (map.has("timeout")) d.timeout_s = map.positive_number("timeout", kMaxTimeoutSeconds);
   if (map.has("markers")) d.markers = map.string_list("markers");
   if (map.has("env")) d.env = map.string_map("env");
   if (map.has("expected_duration")) d.expected_duration_s = map.positive_number("expected_duration");
@@ -122,7 +123,8 @@ TestSpec read_test(const YAML::Node& node, const std::string& file, const std::s
   if (map.has("markers"))
     for (const auto& m : map.string_list("markers"))
       if (std::find(t.markers.begin(), t.markers.end(), m) == t.markers.end()) t.markers.push_back(m);
-  t.timeout_s = map.has("timeout") ? map.positive_number("timeout") : defaults.timeout_s.value_or(default_timeout_s);
+  t.timeout_s = map.has("timeout") ? map.positive_number("timeout", kMaxTimeoutSeconds)
+                                   : defaults.timeout_s.value_or(default_timeout_s);
   if (map.has("expected_duration")) t.expected_duration_s = map.positive_number("expected_duration");
   else t.expected_duration_s = defaults.expected_duration_s.value_or(0);
   t.env = defaults.env;

@@ -1,9 +1,19 @@
 #include "tellus_harness/config/yaml_map.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 namespace tellus_harness {
+
+namespace {
+std::string format_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+}  // namespace
 
 YAML::Node load_yaml_file(const std::string& path) {
   std::error_code ec;
@@ -102,16 +112,21 @@ std::optional<std::string> YamlMap::optional_string(const std::string& key) cons
 
 double YamlMap::number(const std::string& key) const {
   const YAML::Node n = required(key);
+  double v = 0;
   try {
-    if (n.IsScalar()) return n.as<double>();
+    if (n.IsScalar()) v = n.as<double>();
+    else fail(key, "must be a number, got a collection");
   } catch (const YAML::Exception&) {
+    fail(key, "must be a number, got '" + n.Scalar() + "'");
   }
-  fail(key, "must be a number, got '" + (n.IsScalar() ? n.Scalar() : std::string("a collection")) + "'");
+  if (!std::isfinite(v)) fail(key, "must be a finite number, got '" + n.Scalar() + "'");
+  return v;
 }
 
-double YamlMap::positive_number(const std::string& key) const {
+double YamlMap::positive_number(const std::string& key, double max) const {
   const double v = number(key);
   if (!(v > 0)) fail(key, "must be greater than zero, got " + node_[key].Scalar());
+  if (v > max) fail(key, "must be at most " + format_number(max) + ", got " + node_[key].Scalar());
   return v;
 }
 
@@ -124,9 +139,10 @@ std::int64_t YamlMap::integer(const std::string& key) const {
   fail(key, "must be an integer, got '" + (n.IsScalar() ? n.Scalar() : std::string("a collection")) + "'");
 }
 
-std::int64_t YamlMap::non_negative_integer(const std::string& key) const {
+std::int64_t YamlMap::non_negative_integer(const std::string& key, std::int64_t max) const {
   const std::int64_t v = integer(key);
   if (v < 0) fail(key, "must not be negative, got " + std::to_string(v));
+  if (v > max) fail(key, "must be at most " + std::to_string(max) + ", got " + std::to_string(v));
   return v;
 }
 

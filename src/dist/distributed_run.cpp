@@ -69,9 +69,8 @@ int finish_run(RunOutcome& outcome, const RunRequest& request, std::vector<PerfR
   TrendView trends;
   bool have_trends = false;
   std::string perf_file;
-  if (request.perf_store != "none") {
+  if (const std::string store = resolve_perf_store(request.perf_store); !store.empty()) {
     try {
-      const std::string store = request.perf_store.empty() ? default_perf_store() : request.perf_store;
       history.push_back(perf_run_from(outcome));
       perf_file = write_perf_run(store, history.back());
       trends.histories = metric_histories(history);

@@ -12,6 +12,7 @@
 
 #include "tellus_harness/config/suite.hpp"
 #include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/config/value_ranges.hpp"
 #include "tellus_harness/dist/partition.hpp"
 #include "tellus_harness/exec/wall_clock.hpp"
 #include "tellus_harness/perf/run_recording.hpp"
@@ -80,16 +81,19 @@ void apply_duration_history(RunPlan& plan, const std::vector<PerfRun>& history) 
 }  // namespace
 
 std::vector<PerfRun> load_recent_history(const std::string& store, std::vector<std::string>& warnings) {
-  if (store == "none") return {};
+  const std::string dir = resolve_perf_store(store);
+  if (dir.empty()) return {};
   const double since = now_unix() - 90 * 86400.0;
-  return load_perf_runs(store.empty() ? default_perf_store() : store, since, warnings);
+  return load_perf_runs(dir, since, warnings);
 }
 
 RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output, const std::vector<PerfRun>& history) {
   parse_schedule(request.schedule);  // validates
-  if (!(request.default_timeout_s > 0)) throw UserError("--timeout must be greater than zero");
+  if (!(request.default_timeout_s > 0) || !(request.default_timeout_s <= kMaxTimeoutSeconds))
+    throw UserError("--timeout must be greater than zero and at most 2592000 (30 days)");
   if (request.maxfail < 0) throw UserError("--maxfail must not be negative");
-  if (!(request.kill_grace_s >= 0)) throw UserError("--kill-grace must not be negative");
+  if (!(request.kill_grace_s >= 0) || !(request.kill_grace_s <= kMaxKillGraceSeconds))
+    throw UserError("--kill-grace must be from 0 to 3600 seconds");
   RunPlan plan;
   plan.profile = resolve_profile(request.profile, process_environment());
   Selection selection = select_tests(load_suites(request.paths, request.default_timeout_s), request.selection, plan.profile);

@@ -24,6 +24,11 @@ std::string default_perf_store() {
   return std::string(home && *home ? home : "/tmp") + "/.tellus_perf";
 }
 
+std::string resolve_perf_store(const std::string& option) {
+  const std::string store = option.empty() ? default_perf_store() : option;
+  return store == "none" ? std::string() : store;
+}
+
 namespace {
 
 nlohmann::json to_json(const PerfRun& r) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "tellus_harness/data/data_cache.hpp"
+#include "tellus_harness/data/sha256.hpp"
 #include "workloads/archive_kind.hpp"
 #include "workloads/builtin_workloads.hpp"
 
@@ -34,6 +35,7 @@ class ArchiveRoundtrip final : public ArchiveKind {
     steps.step("pack", bytes, [&] { pack_files(data.files_dir, files, local, job.format); });
     const std::uint64_t archive_bytes = fs::file_size(local);
     steps.set("archive_bytes", static_cast<double>(archive_bytes));
+    const std::string archive_sha = steps.step("checksum", archive_bytes, [&] { return sha256_of_file(local); });
 
     const std::string remote = job.remote_dir + "/" + name;
     steps.step("put", archive_bytes, [&] { job.backend->put(local, remote); });
@@ -49,6 +51,11 @@ class ArchiveRoundtrip final : public ArchiveKind {
     });
     const std::string fetched = job.scratch + "/fetched-" + name;
     steps.step("get", archive_bytes, [&] { job.backend->get(remote, fetched); });
+    // What came back is unpacked only when it is what was put.
+    steps.step("check_archive", archive_bytes, [&] {
+      if (sha256_of_file(fetched) != archive_sha)
+        throw std::runtime_error("the archive fetched from " + remote + " differs from the one put (SHA-256); not unpacked");
+    });
     const std::string unpacked = job.scratch + "/unpacked";
     const auto extracted = steps.step("unpack", bytes, [&] { return extract_archive(fetched, unpacked); });
     fs::remove(fetched);

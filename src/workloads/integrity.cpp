@@ -34,8 +34,9 @@ void damage(const std::string& path, const std::string& how) {
 // How a fetched copy fails to match the original: "" when it matches.
 std::string detect(const std::string& fetched, const std::string& expected_sha, const Manifest& manifest,
                    const std::string& unpack_dir) {
+  // A fetched archive is unpacked only when it is what was put.
+  if (sha256_of_file(fetched) != expected_sha) return "archive checksum differs";
   std::string found;
-  if (sha256_of_file(fetched) != expected_sha) found = "archive checksum differs";
   try {
     const auto extracted = extract_archive(fetched, unpack_dir);
     const std::string problem = verify_against_manifest(manifest, extracted, unpack_dir);

@@ -1,5 +1,7 @@
 #include <archive.h>
 #include <archive_entry.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <catch2/catch.hpp>
 
@@ -19,6 +21,8 @@ struct Entry {
   std::string content;
   std::string symlink;
   std::string hardlink;
+  unsigned type = AE_IFREG;
+  int mode = 0644;
 };
 
 // A tar archive written entry by entry, as an attacker would craft it.
@@ -29,7 +33,7 @@ std::string craft(const std::string& path, const std::vector<Entry>& entries) {
   for (const auto& e : entries) {
     archive_entry* entry = archive_entry_new();
     archive_entry_set_pathname(entry, e.name.c_str());
-    archive_entry_set_perm(entry, 0644);
+    archive_entry_set_perm(entry, e.mode);
     if (!e.symlink.empty()) {
       archive_entry_set_filetype(entry, AE_IFLNK);
       archive_entry_set_symlink(entry, e.symlink.c_str());
@@ -37,7 +41,8 @@ std::string craft(const std::string& path, const std::vector<Entry>& entries) {
       archive_entry_set_filetype(entry, AE_IFREG);
       archive_entry_set_hardlink(entry, e.hardlink.c_str());
     } else {
-      archive_entry_set_filetype(entry, AE_IFREG);
+      archive_entry_set_filetype(entry, e.type);
+      if (e.type == AE_IFCHR) archive_entry_set_rdev(entry, makedev(1, 3));
       archive_entry_set_size(entry, static_cast<la_int64_t>(e.content.size()));
     }
     archive_write_header(a, entry);
@@ -81,6 +86,16 @@ TEST_CASE("extraction refuses entries that would leave the target, writing nothi
        "entry 'link' is a symlink to '/tmp/tellus-unit/guards', outside the target"},
       {{{"d/link", "", "../../", ""}, {"d/link/escaped.txt", "evil", "", ""}}, "is a symlink to '../../'"},
       {{{"hard", "", "", "../escaped.txt"}}, "is a hard link to '../escaped.txt'"},
+      // Each link's text stays inside on its own; together they lead out ("s" is the target,
+      // so "s/s/t" is "t", and ".." from there is outside).
+      {{{"s", "", ".", ""}, {"s/s/t", "", "..", ""}, {"s/s/t/escaped.txt", "evil", "", ""}},
+       "entry 's/s/t/escaped.txt' leads outside the target through a symlink"},
+      {{{"s", "", ".", ""}, {"s/s/t", "", "..", ""}, {"h", "", "", "s/s/t/escaped.txt"}},
+       "entry 'h' leads outside the target through a symlink"},
+      {{{"s", "", ".", ""}, {"s/s/t", "", "..", ""}, {"s/s/t/newdir/", "", "", "", AE_IFDIR}},
+       "entry 's/s/t/newdir/' leads outside the target through a symlink"},
+      {{{"null", "", "", "", AE_IFCHR}}, "entry 'null' is neither a file, a directory nor a link"},
+      {{{"fifo", "", "", "", AE_IFIFO}}, "entry 'fifo' is neither a file, a directory nor a link"},
   };
   int n = 0;
   for (const auto& [entries, message] : attacks) {
@@ -96,4 +111,14 @@ TEST_CASE("extraction refuses entries that would leave the target, writing nothi
   const auto ok = craft(dir + "/ok.tar", {{"data/x", "x", "", ""}, {"latest", "", "data/x", ""}});
   CHECK(extract_archive(ok, target).size() == 1);
   CHECK(fs::is_symlink(target + "/latest"));
+  CHECK_FALSE(fs::exists(dir + "/newdir"));
+}
+
+TEST_CASE("extraction takes no mode from the archive: setuid and world-writable bits are dropped") {
+  const std::string dir = fresh_temp_dir("modes");
+  const auto archive = craft(dir + "/suid.tar", {{"run", "#!/bin/sh\n", "", "", AE_IFREG, 06777}});
+  extract_archive(archive, dir + "/target");
+  struct stat st {};
+  REQUIRE(stat((dir + "/target/run").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0644);
 }

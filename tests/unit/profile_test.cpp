@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
 #include <map>
 
 #include "tellus_harness/config/profile.hpp"
@@ -94,4 +96,19 @@ TEST_CASE("bad override values are errors naming the variable") {
   ProfileRequest r;
   r.max_concurrent = 0;
   REQUIRE_THROWS_AS(resolve(r), UserError);
+}
+
+TEST_CASE("numbers out of range are errors wherever they come from: inf, nan, overflow, absurd") {
+  for (const char* text : {"inf", "nan", "1e999", "-inf", "1e308", "5000"})
+    REQUIRE_THROWS_WITH(resolve({}, {{"TELLUS_TIMEOUT_MULTIPLIER", text}}), Catch::Contains("TELLUS_TIMEOUT_MULTIPLIER"));
+  for (const char* text : {"99999999999999999999", "5000", "1.5", "4 cores"})
+    REQUIRE_THROWS_WITH(resolve({}, {{"TELLUS_CONCURRENT_LIMIT", text}}), Catch::Contains("TELLUS_CONCURRENT_LIMIT"));
+  ProfileRequest r;
+  r.timeout_multiplier = std::numeric_limits<double>::infinity();
+  REQUIRE_THROWS_WITH(resolve(r), Catch::Contains("--timeout-multiplier must be greater than zero and at most 1000"));
+  r.timeout_multiplier = std::nan("");
+  REQUIRE_THROWS_AS(resolve(r), UserError);
+  ProfileRequest many;
+  many.max_concurrent = 1 << 30;
+  REQUIRE_THROWS_WITH(resolve(many), Catch::Contains("--max-concurrent must be from 1 to 4096"));
 }

@@ -54,6 +54,10 @@ TEST_CASE("bad suites give one error with file, line and the fix") {
   CHECK_THAT(error_of(bad("unknown_backend.yaml")), Catch::Contains(":5: unknown backend 's4'"));
   CHECK_THAT(error_of(bad("wrong_type.yaml")), Catch::Contains(":5: test 'a': 'markers' must be a list"));
   CHECK_THAT(error_of(kFixtures + "/none.yaml"), Catch::Contains("no such suite file or directory"));
+  CHECK_THAT(error_of(bad("infinite_timeout.yaml")), Catch::Contains(":5: test 'a': 'timeout' must be a finite number, got '.inf'"));
+  CHECK_THAT(error_of(bad("overflow_timeout.yaml")), Catch::Contains(":5: test 'a': 'timeout' must be a "));
+  CHECK_THAT(error_of(bad("nan_duration.yaml")), Catch::Contains(":5: test 'a': 'expected_duration' must be a finite number"));
+  CHECK_THAT(error_of(bad("dotdot_name.yaml")), Catch::Contains(":3: ") && Catch::Contains("'..' is a special path component"));
 }
 
 TEST_CASE("the same test name in two suites gets distinct workspaces") {

@@ -25,7 +25,9 @@ struct ExtractedFile {
 
 // Extracts into `target` (created), hashing every regular file as it is written. Refuses,
 // with an error naming the entry and before writing it, any entry with an absolute path, a
-// `..` component, or a link that points outside `target`; nothing is written outside `target`.
+// `..` component, a link that points outside `target`, a path that leads out through a
+// symlink an earlier entry made, a device, FIFO or socket; every operation is confined below
+// `target` by the kernel (openat2 RESOLVE_BENEATH), and no mode is taken from the archive.
 // Throws ArchiveRefused for such entries, LibraryError for unreadable archives.
 std::vector<ExtractedFile> extract_archive(const std::string& archive_path, const std::string& target);
 

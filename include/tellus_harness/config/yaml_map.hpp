@@ -41,10 +41,10 @@ class YamlMap {
 
   std::string string(const std::string& key) const;
   std::optional<std::string> optional_string(const std::string& key) const;
-  double number(const std::string& key) const;
-  double positive_number(const std::string& key) const;
+  double number(const std::string& key) const;  // finite: .inf, .nan and 1e999 are refused
+  double positive_number(const std::string& key, double max = 1e12) const;
   std::int64_t integer(const std::string& key) const;
-  std::int64_t non_negative_integer(const std::string& key) const;
+  std::int64_t non_negative_integer(const std::string& key, std::int64_t max = std::int64_t{1} << 40) const;
   bool boolean(const std::string& key) const;
   std::vector<std::string> string_list(const std::string& key) const;
   std::map<std::string, std::string> string_map(const std::string& key) const;

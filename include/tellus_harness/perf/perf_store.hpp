@@ -32,6 +32,10 @@ struct PerfRun {
 
 // --perf-store DIR, else TELLUS_PERF_STORE, else ~/.tellus_perf.
 std::string default_perf_store();
+// The store a run uses: the option's value, else TELLUS_PERF_STORE, else ~/.tellus_perf;
+// "" when either says `none` (the store is off), the same from the command line or the
+// environment.
+std::string resolve_perf_store(const std::string& option);
 
 // Writes the run into `dir` (created) and returns the file's path.
 std::string write_perf_run(const std::string& dir, const PerfRun& run);
