@@ -33,22 +33,28 @@ class ConfinedRemoval {
   void remove_entry(int dir_fd, const char* name, const std::string& shown, int depth) {
     if (unlinkat(dir_fd, name, 0) == 0 || errno == ENOENT) return;  // a file, symlink, socket...
     if (errno != EISDIR && errno != EPERM) return report(shown, errno);
-    if (depth > 400) return problems.push_back("left " + shown + ": nested too deeply");
+    if (depth > 400) return problems.push_back("left " + shorten(shown) + ": nested more than 400 directories deep");
     const int fd = open_directory_beneath(dir_fd, name);
     if (fd < 0) {
-      if (errno == EXDEV) return problems.push_back("left " + shown + ": a mount point inside the workspace");
+      if (errno == EXDEV) return problems.push_back("left " + shorten(shown) + ": a mount point inside the workspace");
       return report(shown, errno);
     }
     empty_directory(fd, shown, depth);
     if (unlinkat(dir_fd, name, AT_REMOVEDIR) != 0 && errno != ENOENT) {
-      if (errno == EBUSY) problems.push_back("left " + shown + ": a mount point inside the workspace");
+      if (errno == EBUSY) problems.push_back("left " + shorten(shown) + ": a mount point inside the workspace");
       else if (errno != ENOTEMPTY) report(shown, errno);  // what was left inside is reported already
     }
     close(fd);
   }
 
  private:
-  void report(const std::string& shown, int err) { problems.push_back("cannot remove " + shown + ": " + std::strerror(err)); }
+  // A path as a message shows it: whole when short, else its two ends (a test can make it
+  // thousands of characters long).
+  static std::string shorten(const std::string& path) {
+    return path.size() <= 200 ? path : path.substr(0, 120) + "..." + path.substr(path.size() - 60);
+  }
+
+  void report(const std::string& shown, int err) { problems.push_back("cannot remove " + shorten(shown) + ": " + std::strerror(err)); }
 
   void empty_directory(int fd, const std::string& shown, int depth) {
     // A directory the test made unwritable or unreadable: ours to open up, as it is inside.

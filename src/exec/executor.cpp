@@ -79,6 +79,7 @@ struct Executor::Running {
   StopReason stop = StopReason::kNone;
   std::string stop_message;
   Clock::time_point kill_at = Clock::time_point::max();  // SIGKILL after the grace period
+  double grace_s = 0;  // between SIGTERM and SIGKILL, once stopping
   Clock::time_point abandon_at = Clock::time_point::max();  // the subreaper did not answer
   std::int64_t peak_rss = 0;
   Clock::time_point next_disk_check;
@@ -287,10 +288,11 @@ void Executor::enforce_limits() {
                        format_seconds(policy_.timeout_multiplier) + " = " + format_seconds(limit) +
                        " s effective limit; sent SIGTERM";
       r.child->terminate();
-      r.kill_at = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(policy_.kill_grace_s));
+      r.grace_s = policy_.kill_grace_s;
+      r.kill_at = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(r.grace_s));
     } else if (r.stop != StopReason::kNone && now >= r.kill_at) {
       kill_now(r, now);
-      r.stop_message += ", then SIGKILL after a " + format_seconds(policy_.kill_grace_s) + " s grace period";
+      r.stop_message += ", then SIGKILL after a " + format_seconds(r.grace_s) + " s grace period";
     } else if (now >= r.abandon_at) {
       r.child->kill_subreaper();
       r.abandon_at = Clock::time_point::max();
@@ -305,7 +307,8 @@ void Executor::stop_all(const std::string& reason) {
     r->stop = StopReason::kStopped;
     r->stop_message = reason;
     r->child->terminate();
-    r->kill_at = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(policy_.kill_grace_s));
+    r->grace_s = std::min(policy_.kill_grace_s, policy_.interrupt_grace_s);
+    r->kill_at = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(r->grace_s));
   }
 }
 

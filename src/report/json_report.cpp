@@ -47,7 +47,7 @@ nlohmann::json pytest_test(const CollectedTest& t, const TestResult& r) {
 nlohmann::json harness_test(const TestResult& r) {
   return {{"nodeid", r.nodeid}, {"rank", r.rank}, {"host", r.host}, {"start", r.start_unix}, {"stop", r.stop_unix},
           {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
-          {"workspace", r.workspace}, {"metrics", nlohmann::json::parse(r.metrics_json, nullptr, false, true)}};
+          {"leftover_processes", r.leftover_processes}, {"workspace", r.workspace}, {"metrics", nlohmann::json::parse(r.metrics_json, nullptr, false, true)}};
 }
 
 }  // namespace

@@ -21,6 +21,9 @@ struct ExecutionPolicy {
   double timeout_multiplier = 1.0;
   int max_concurrent = 1;
   double kill_grace_s = 5.0;
+  // After SIGTERM to the run, the scheduler's own SIGKILL is near (mpirun: 1 s unless
+  // odls_base_sigkill_timeout says more; Slurm: KillWait, 30 s by default): tests get less grace.
+  double interrupt_grace_s = 0.5;
   ResourceLimits limits;
   std::size_t capture_bytes = 64 * 1024;  // per stream
   bool keep_workspaces = false;
@@ -48,8 +51,9 @@ class Executor {
   void start(int index, const TestSpec& spec);
   // Waits up to `max_wait` for output, exits and deadlines; returns the tests that finished.
   std::vector<TestResult> wait(std::chrono::microseconds max_wait);
-  // Ends every running test (SIGTERM, then SIGKILL after the grace period); they finish
-  // with outcome error and `reason`. Keep calling wait() until idle().
+  // Ends every running test (SIGTERM, then SIGKILL after the lesser of the kill and the
+  // interrupt grace periods); they finish with outcome error and `reason`. Keep calling
+  // wait() until idle().
   void stop_all(const std::string& reason);
   // Waits for background workspace removals; returns the problems met (for warnings).
   std::vector<std::string> finish_cleanup();
