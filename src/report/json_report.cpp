@@ -1,5 +1,7 @@
 #include "tellus_harness/report/json_report.hpp"
 
+#include "tellus_harness/common/redaction.hpp"
+
 #include <sys/utsname.h>
 
 #include <nlohmann/json.hpp>
@@ -80,7 +82,7 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
                    {"total", s.total()}, {"collected", plan.tests.size()}, {"deselected", plan.deselected}}},
       {"tests", tests},
       {"warnings", outcome.warnings},
-      {"harness", {{"version", TELLUS_HARNESS_VERSION}, {"command_line", plan.command_line}, {"profile", plan.profile},
+      {"harness", {{"version", TELLUS_HARNESS_VERSION}, {"command_line", redact_command_line(plan.command_line)}, {"profile", plan.profile},
                    {"output_dir", plan.output_dir}, {"schedule", plan.schedule}, {"maxfail", plan.maxfail},
                    {"ranks_requested", plan.ranks}, {"ranks", ranks}, {"interrupted", outcome.interrupted},
                    {"tests", harness_tests}, {"perf_keys", perf_keys}}}};

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tellus_harness/common/redaction.hpp"
+
 #include "tellus_harness/config/test_spec_json.hpp"
 #include "tellus_harness/config/user_error.hpp"
 #include "tellus_harness/report/atomic_file.hpp"
@@ -35,8 +37,18 @@ std::string encode_run_plan(const RunPlan& plan) {
   return j.dump(1) + "\n";
 }
 
+RunPlan redacted_for_record(const RunPlan& plan) {
+  RunPlan r = plan;
+  r.command_line = redact_command_line(plan.command_line);
+  for (auto& t : r.tests) {
+    for (auto& [name, value] : t.spec.env) value = names_a_secret(name) ? "***" : redact_text(value);
+    t.spec.backend_config = redact_text(t.spec.backend_config);
+  }
+  return r;
+}
+
 void write_run_plan(const RunPlan& plan) {
-  write_file_atomically(run_plan_path(plan.output_dir), encode_run_plan(plan));
+  write_file_atomically(run_plan_path(plan.output_dir), encode_run_plan(redacted_for_record(plan)));
 }
 
 RunPlan read_run_plan(const std::string& output_dir) {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tellus_harness/common/redaction.hpp"
 #include "tellus_harness/config/suite.hpp"
 #include "tellus_harness/report/journal.hpp"
 #include "tellus_harness/report/json_report.hpp"
@@ -165,4 +166,27 @@ TEST_CASE("journals: another run's lines, deep nesting and junk are skipped with
   CHECK_THAT(warnings[0], Catch::Contains("rank-0.jsonl:2: unreadable"));
   CHECK_THAT(warnings[1], Catch::Contains("rank-0.jsonl:3: unreadable"));
   CHECK_THAT(warnings[2], Catch::Contains("rank-1.jsonl: 1 entries of another run skipped"));
+}
+
+TEST_CASE("secrets are redacted wherever a command line or configuration is recorded") {
+  CHECK(redact_text("https://hooks.example.org/services/T0/B0/XYZsecret") == "https://hooks.example.org/…");
+  CHECK(redact_text("see https://user:pa55@host:8443/x?token=abc now") == "see https://host:8443/… now");
+  CHECK(redact_text("https://s3.eu-central-1.amazonaws.com") == "https://s3.eu-central-1.amazonaws.com");
+  CHECK(redact_text("--api-token=abc --timeout=3 AWS_SECRET_ACCESS_KEY=xyz x=1") == "--api-token=*** --timeout=3 AWS_SECRET_ACCESS_KEY=*** x=1");
+  CHECK(redact_command_line({"run", "--webhook", "https://h.example/T/B/X", "--password", "hunter2", "--maxfail", "3"}) ==
+        std::vector<std::string>{"run", "--webhook", "https://h.example/…", "--password", "***", "--maxfail", "3"});
+
+  const std::string dir = fresh_temp_dir("redaction");
+  auto o = sample_outcome(dir);
+  o.plan.command_line = {"run", "--webhook", "https://hooks.example.org/services/SECRET1"};
+  o.plan.tests[0].spec.env = {{"ARCHIVE_TOKEN", "SECRET2"}, {"ENDPOINT", "https://u:SECRET3@host/x"}, {"PLAIN", "visible"}};
+  write_run_plan(o.plan);
+  write_json_report(o, 1, o.plan.json_report_path);
+  for (const std::string file : {"/run.json", "/report.json"}) {
+    std::ifstream in(dir + file);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    INFO(file);
+    for (const char* secret : {"SECRET1", "SECRET2", "SECRET3"}) CHECK_THAT(text, !Catch::Contains(secret));
+    if (file == "/run.json") CHECK_THAT(text, Catch::Contains("visible"));
+  }
 }

@@ -26,7 +26,11 @@ struct RunPlan {
   std::size_t deselected = 0;
 };
 
-void write_run_plan(const RunPlan& plan);  // atomically, to <output_dir>/run.json
+// atomically, to <output_dir>/run.json, with secrets redacted (redacted_for_record)
+void write_run_plan(const RunPlan& plan);
+// The plan as it may be recorded: the command line, the tests' environment values and backend
+// settings with their secrets redacted (common/redaction.hpp). The ranks get the plan as is.
+RunPlan redacted_for_record(const RunPlan& plan);
 std::string encode_run_plan(const RunPlan& plan);  // JSON text
 RunPlan decode_run_plan(const std::string& text);  // throws nlohmann::json::exception
 RunPlan read_run_plan(const std::string& output_dir);  // UserError when missing or unreadable
