@@ -57,13 +57,22 @@ class Parser {
       }
     }
     tokens_.push_back({Token::Kind::kEnd, "end of input", text_.size() + 1});
+    // The parser, the evaluation and the tree's destruction recurse once per level: bounded
+    // input keeps them far from the end of the stack.
+    if (tokens_.size() > kMaxTokens)
+      throw UserError("bad " + option_ + " expression: more than " + std::to_string(kMaxTokens) +
+                      " words and parentheses; select with fewer, or with markers");
   }
+
+  static constexpr std::size_t kMaxTokens = 1000;
+  static constexpr int kMaxNesting = 100;
 
   const Token& peek() const { return tokens_[pos_]; }
   const Token& next() { return tokens_[pos_++]; }
 
   [[noreturn]] void error(const std::string& what) const {
-    throw UserError("bad " + option_ + " expression '" + text_ + "': " + what + " at column " +
+    const std::string shown = text_.size() <= 200 ? text_ : text_.substr(0, 200) + "...";
+    throw UserError("bad " + option_ + " expression '" + shown + "': " + what + " at column " +
                     std::to_string(peek().column) + " (use and, or, not, parentheses and marker names)");
   }
 
@@ -88,14 +97,25 @@ class Parser {
   NodePtr parse_not() {
     if (peek().kind == Token::Kind::kNot) {
       next();
+      Nesting level(*this);
       return std::make_shared<MarkerExpression::Node>(MarkerExpression::Node{Type::kNot, {}, parse_not(), nullptr});
     }
     return parse_primary();
   }
 
+  // One level of parentheses or `not`, refused past kMaxNesting.
+  struct Nesting {
+    explicit Nesting(Parser& p) : parser(p) {
+      if (++parser.depth_ > kMaxNesting) parser.error("nested more than " + std::to_string(kMaxNesting) + " levels deep");
+    }
+    ~Nesting() { --parser.depth_; }
+    Parser& parser;
+  };
+
   NodePtr parse_primary() {
     if (peek().kind == Token::Kind::kOpen) {
       next();
+      Nesting level(*this);
       NodePtr inner = parse_or();
       if (peek().kind != Token::Kind::kClose) error("expected ')'");
       next();
@@ -109,6 +129,7 @@ class Parser {
   std::string option_;
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 bool eval(const MarkerExpression::Node& n, const std::function<bool(const std::string&)>& matches) {

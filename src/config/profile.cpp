@@ -41,7 +41,7 @@ std::vector<std::string> available_profiles(const std::vector<std::string>& dirs
   return names;
 }
 
-Profile parse_profile(const std::string& file) {
+Profile parse_profile_content(const std::string& file) {
   const YamlMap map(load_yaml_file(file), file, "profile");
   map.allow_only({"name", "timeout_multiplier", "max_concurrent_operations", "network_simulation",
                   "large_file_tests", "storage_backends", "resource_limits", "alert_webhook"});
@@ -75,6 +75,14 @@ Profile parse_profile(const std::string& file) {
                           "large_file_tests", "storage_backends", "resource_limits"})
     p.sources[key] = origin;
   return p;
+}
+
+Profile parse_profile(const std::string& file) {
+  try {
+    return parse_profile_content(file);
+  } catch (const YAML::Exception& e) {
+    throw yaml_construct_error(file, e);
+  }
 }
 
 }  // namespace

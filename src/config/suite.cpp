@@ -142,7 +142,7 @@ TestSpec read_test(const YAML::Node& node, const std::string& file, const std::s
 
 std::vector<TestSpec> load_suites(const std::vector<std::string>& paths, double default_timeout_s) {
   std::vector<TestSpec> tests;
-  for (const auto& file : expand_suite_paths(paths)) {
+  for (const auto& file : expand_suite_paths(paths)) try {
     const YamlMap suite(load_yaml_file(file), file, "suite");
     suite.allow_only({"suite", "defaults", "backends", "tests"});
     const std::string suite_name = suite.has("suite") ? suite.string("suite") : fs::path(file).stem().string();
@@ -159,6 +159,8 @@ std::vector<TestSpec> load_suites(const std::vector<std::string>& paths, double 
       seen[t.name] = t.line;
       tests.push_back(std::move(t));
     }
+  } catch (const YAML::Exception& e) {
+    throw yaml_construct_error(file, e);
   }
   // Workspace directories are named after the test; a name used by several suites gets a
   // suffix "+N", which no test name can contain, so it never collides with another test's.

@@ -4,6 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "tellus_harness/common/utf8.hpp"
 
 namespace tellus_harness {
 
@@ -18,13 +22,24 @@ std::string format_number(double v) {
 YAML::Node load_yaml_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw UserError(path, 0, "no such file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError(path, 0, "cannot read the file");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // yaml-cpp passes bytes through; what is not UTF-8 would fail later, far from its line.
+  if (const auto bad = first_invalid_utf8(text); bad != std::string::npos)
+    throw UserError(path, static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n')) + 1,
+                    "not valid UTF-8 (byte " + std::to_string(bad) + "): save the file as UTF-8");
   try {
-    return YAML::LoadFile(path);
+    return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw UserError(path, e.mark.line + 1, "malformed YAML: " + e.msg);
-  } catch (const YAML::BadFile&) {
-    throw UserError(path, 0, "cannot read the file");
   }
+}
+
+UserError yaml_construct_error(const std::string& file, const YAML::Exception& e) {
+  return UserError(file, e.mark.line < 0 ? 0 : e.mark.line + 1,
+                   "a YAML construct that has no meaning here (" + e.msg +
+                       "): keys are plain words, values are scalars, lists or mappings as the README shows");
 }
 
 int yaml_line(const YAML::Node& node) {
@@ -70,6 +85,8 @@ YamlMap::YamlMap(const YAML::Node& node, std::string file, std::string what)
 
 void YamlMap::allow_only(const std::vector<std::string>& allowed) const {
   for (const auto& entry : node_) {
+    if (!entry.first.IsScalar())
+      throw UserError(file_, yaml_line(entry.first), "keys in " + what_ + " must be plain words, not lists or mappings");
     const std::string key = entry.first.as<std::string>();
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string message = "unknown key '" + key + "' in " + what_;

@@ -1,5 +1,7 @@
 #include "tellus_harness/dist/rank_loop.hpp"
 
+#include <cstdio>
+
 #include "tellus_harness/exec/interrupt.hpp"
 
 namespace tellus_harness {
@@ -7,17 +9,24 @@ namespace tellus_harness {
 std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal,
                                       const std::vector<TestSpec>& specs, int rank) {
   std::vector<TestResult> mine;
+  // A rank that cannot journal (a full disk) stops starting tests: a result it could not keep
+  // would be lost to the next kill. What it has still reaches rank 0 and the reports.
+  std::string stop_reason;
   auto record = [&](TestResult r) {
-    journal.append(r);
+    if (!journal.append(r) && stop_reason.empty()) {
+      stop_reason = "rank " + std::to_string(rank) + " stopped: " + journal.failure();
+      std::fprintf(stderr, "tellus-harness: error: %s; it starts no more tests (free space; finished results are kept)\n",
+                   stop_reason.c_str());
+    }
     channel.report(r);
     mine.push_back(std::move(r));
   };
   bool stopping = false;
   for (;;) {
-    if (interrupted() && !stopping) {
+    if ((interrupted() || !stop_reason.empty()) && !stopping) {
       stopping = true;
       channel.stop();
-      executor.stop_all(interrupt_reason());
+      executor.stop_all(interrupted() ? interrupt_reason() : stop_reason);
     }
     if (stopping) {
       // A grant that was already on its way is answered with errors, so every claim ends.
@@ -27,7 +36,7 @@ std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, 
         r.nodeid = specs[index].nodeid;
         r.outcome = Outcome::kError;
         r.phase = "setup";
-        r.longrepr = interrupt_reason();
+        r.longrepr = interrupted() ? interrupt_reason() : stop_reason;
         r.rank = rank;
         record(std::move(r));
       }

@@ -29,14 +29,15 @@ Journal::Journal(const std::string& output_dir, int rank, std::string run_id) : 
   fs::create_directories(dir, ec);
   path_ = (dir / ("rank-" + std::to_string(rank) + ".jsonl")).string();
   fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw std::runtime_error("cannot open journal " + path_ + ": " + std::strerror(errno));
+  if (fd_ < 0) failure_ = "cannot open journal " + path_ + ": " + std::strerror(errno);
 }
 
 Journal::~Journal() {
   if (fd_ >= 0) close(fd_);
 }
 
-void Journal::append(const TestResult& result) {
+bool Journal::append(const TestResult& result) {
+  if (!failure_.empty()) return false;
   nlohmann::json entry = result;
   entry["run_id"] = run_id_;
   const std::string line = dump_json(entry) + "\n";
@@ -44,9 +45,16 @@ void Journal::append(const TestResult& result) {
   while (written < line.size()) {
     const ssize_t n = write(fd_, line.data() + written, line.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw std::runtime_error("cannot write journal " + path_ + ": " + std::strerror(errno));
+    if (n <= 0) {
+      failure_ = "cannot write journal " + path_ + ": " + std::strerror(errno);
+      // A torn line would hide the next result: cut back to the last whole one.
+      if (written > 0 && ftruncate(fd_, lseek(fd_, 0, SEEK_END) - static_cast<off_t>(written)) != 0) {
+      }
+      return false;
+    }
     written += static_cast<std::size_t>(n);
   }
+  return true;
 }
 
 std::vector<TestResult> read_journals(const std::string& output_dir, const std::string& run_id,

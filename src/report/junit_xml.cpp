@@ -4,33 +4,13 @@
 #include <map>
 #include <sstream>
 
+#include "tellus_harness/common/utf8.hpp"
 #include "tellus_harness/report/atomic_file.hpp"
 
 namespace tellus_harness {
 
 namespace {
 constexpr const char* kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// The code point of the well-formed UTF-8 sequence at s[i] and its length; length 0 when it is
-// not well-formed (truncated, overlong, a surrogate, beyond U+10FFFF).
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n;
-  if (c < 0x80) n = 1, cp = c;
-  else if ((c >> 5) == 0x6) n = 2, cp = c & 0x1F;
-  else if ((c >> 4) == 0xE) n = 3, cp = c & 0x0F;
-  else if ((c >> 3) == 0x1E) n = 4, cp = c & 0x07;
-  else return 0;
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b >> 6) != 0x2) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  static constexpr char32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kLeast[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
 
 // XML 1.0's Char production: what a document may contain at all.
 bool xml_char(char32_t cp) {

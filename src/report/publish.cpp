@@ -1,7 +1,10 @@
 #include "tellus_harness/report/publish.hpp"
 
+#include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 
+#include "tellus_harness/config/user_error.hpp"
 #include "tellus_harness/report/atomic_file.hpp"
 #include "tellus_harness/report/json_report.hpp"
 #include "tellus_harness/report/junit_xml.hpp"
@@ -15,10 +18,18 @@ std::string html_report_path(const RunPlan& plan) {
 
 int publish_run(const RunOutcome& outcome, const TrendView* trends) {
   const int code = exit_code_for(outcome);
-  write_json_report(outcome, code, outcome.plan.json_report_path);
-  write_junit_xml(outcome, outcome.plan.junit_path);
-  write_file_atomically(html_report_path(outcome.plan), render_html_report(outcome, trends));
   print_terminal_summary(outcome);
+  try {
+    write_json_report(outcome, code, outcome.plan.json_report_path);
+    write_junit_xml(outcome, outcome.plan.junit_path);
+    write_file_atomically(html_report_path(outcome.plan), render_html_report(outcome, trends));
+  } catch (const std::runtime_error& e) {  // a full disk or a path gone unwritable
+    std::fprintf(stderr,
+                 "tellus-harness: error: %s; every finished result is in the journals: free space, then "
+                 "`tellus-harness report --from %s`\n",
+                 e.what(), outcome.plan.output_dir.c_str());
+    return kExitUsageOrInterrupted;
+  }
   return code;
 }
 

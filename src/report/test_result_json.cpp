@@ -1,6 +1,8 @@
 #include "tellus_harness/report/test_result_json.hpp"
 
 #include <nlohmann/json.hpp>
+#include <climits>
+#include <cstdint>
 #include <stdexcept>
 
 namespace tellus_harness {
@@ -38,8 +40,23 @@ void to_json(nlohmann::json& j, const TestResult& r) {
        {"workspace", r.workspace}, {"metrics", metrics}};
 }
 
+namespace {
+// An integer field of a result read back (a journal line): a value out of int's range is
+// refused, not converted (that conversion would be undefined).
+int int_field(const nlohmann::json& j, const char* key, int fallback) {
+  const auto it = j.find(key);
+  if (it == j.end()) return fallback;
+  const bool fits = it->is_number_unsigned() ? it->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX)
+                    : it->is_number_integer() ? it->get<std::int64_t>() >= INT_MIN && it->get<std::int64_t>() <= INT_MAX
+                                              : false;
+  if (!fits) throw std::invalid_argument(std::string("'") + key + "' is not an int");
+  return static_cast<int>(it->get<std::int64_t>());
+}
+}  // namespace
+
 void from_json(const nlohmann::json& j, TestResult& r) {
-  r.index = j.at("index").get<int>();
+  if (!j.contains("index")) throw std::invalid_argument("no 'index'");
+  r.index = int_field(j, "index", -1);
   r.nodeid = j.at("nodeid").get<std::string>();
   r.outcome = parse_outcome(j.at("outcome").get<std::string>());
   r.phase = j.value("phase", "call");
@@ -51,12 +68,12 @@ void from_json(const nlohmann::json& j, TestResult& r) {
   r.teardown_s = j.value("teardown_s", 0.0);
   r.start_unix = j.value("start", 0.0);
   r.stop_unix = j.value("stop", 0.0);
-  r.rank = j.value("rank", -1);
+  r.rank = int_field(j, "rank", -1);
   r.host = j.value("host", "");
-  r.exit_status = j.value("exit_status", -1);
-  r.signal = j.value("signal", 0);
+  r.exit_status = int_field(j, "exit_status", -1);
+  r.signal = int_field(j, "signal", 0);
   r.peak_memory_mb = j.value("peak_memory_mb", 0.0);
-  r.leftover_processes = j.value("leftover_processes", 0);
+  r.leftover_processes = int_field(j, "leftover_processes", 0);
   r.workspace = j.value("workspace", "");
   r.metrics_json = j.contains("metrics") ? j["metrics"].dump() : "{}";
 }

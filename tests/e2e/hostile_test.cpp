@@ -136,3 +136,25 @@ TEST_CASE("SIGTERM to mpiexec: tests that ignore it are killed and the reports a
   CHECK(report["summary"]["passed"] == 1);
   CHECK(report["summary"]["error"] == 3);
 }
+
+TEST_CASE("a disk that fills during the run: one clear line, no MPI abort, finished results recoverable") {
+  if (geteuid() != 0) return;  // needs a small tmpfs of its own
+  const std::string mnt = "/tmp/tellus-e2e/full-disk";
+  run_shell("umount " + mnt + " 2>/dev/null");
+  fs::create_directories(mnt);
+  REQUIRE(run_shell("mount -t tmpfs -o size=1m tmpfs " + mnt).exit_code == 0);
+  const auto run = run_harness(2, "run " + fixture("suites/chatty.yaml") + " --max-concurrent 1 --progress none --perf-store none "
+                                   "--output-dir " + mnt + "/out");
+  CHECK(run.exit_code != 0);
+  CHECK_THAT(run.err, Catch::Contains("cannot write journal") && Catch::Contains("No space left on device"));
+  CHECK_THAT(run.err, !Catch::Contains("internal error") && !Catch::Contains("MPI_ABORT"));
+  // With space elsewhere, the journals give back every result that was finished and kept.
+  const std::string elsewhere = fresh_output_dir("full-disk-reports");
+  fs::create_directories(elsewhere);
+  const auto rebuilt = run_harness(0, "report --from " + mnt + "/out --json-report-file " + elsewhere +
+                                          "/report.json --junitxml " + elsewhere + "/report.xml");
+  run_shell("umount " + mnt);
+  const auto report = read_json(elsewhere + "/report.json");
+  CHECK(report["summary"]["total"] == 40);
+  CHECK(report["summary"]["passed"].get<int>() >= 1);
+}

@@ -30,3 +30,15 @@ TEST_CASE("bad expressions name the column") {
   REQUIRE_THROWS_WITH(MarkerExpression::parse("(a or b", "-m"), Catch::Contains("expected ')'"));
   REQUIRE_THROWS_WITH(MarkerExpression::parse("a b", "-k"), Catch::Contains("bad -k expression"));
 }
+
+TEST_CASE("expressions nested or long beyond reason are one clear error, not a stack overflow") {
+  const std::string deep = std::string(300, '(') + "a" + std::string(300, ')');
+  CHECK_THROWS_WITH(MarkerExpression::parse(deep, "-m"), Catch::Contains("nested more than 100 levels deep"));
+  std::string nots;
+  for (int i = 0; i < 500; ++i) nots += "not ";
+  CHECK_THROWS_WITH(MarkerExpression::parse(nots + "a", "-m"), Catch::Contains("nested more than 100 levels deep"));
+  std::string chain = "a";
+  for (int i = 0; i < 30000; ++i) chain += " or a";
+  CHECK_THROWS_WITH(MarkerExpression::parse(chain, "-k"), Catch::Contains("more than 1000 words"));
+  CHECK_FALSE(MarkerExpression::parse(std::string(100, '(') + "a" + std::string(100, ')'), "-m").empty());
+}

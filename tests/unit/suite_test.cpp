@@ -87,3 +87,17 @@ TEST_CASE("selection: -m and -k deselect, profile gates skip with a reason") {
   CHECK(keyword.tests[0].spec.name == "passes");
   REQUIRE_THROWS_WITH(select_tests(tests, {"not (slow", ""}, ci), Catch::Contains("bad -m expression"));
 }
+
+TEST_CASE("any YAML construct gives a configuration or one clear line: complex keys, tags, bad UTF-8") {
+  const std::string dir = fresh_temp_dir("yaml-constructs");
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name, std::ios::binary) << text;
+    return dir + "/" + name;
+  };
+  CHECK_THAT(error_of(write("complex.yaml", "suite: s\ntests:\n  - name: a\n    command: [\"true\"]\n    ? [x, y]\n    : 1\n")),
+             Catch::Contains("complex.yaml:5: keys in test 'a' must be plain words"));
+  CHECK_THAT(error_of(write("latin1.yaml", "suite: s\ntests:\n  - name: a\n    command: [\"caf\xe9\"]\n")),
+             Catch::Contains("latin1.yaml:4: not valid UTF-8"));
+  CHECK_THAT(error_of(write("seq_key.yaml", "? [a]\n: b\n")), Catch::Contains("seq_key.yaml:1: keys in suite must be plain words"));
+  CHECK_THAT(error_of(write("scalar_tests.yaml", "suite: s\ntests: !!map {a: [1, {b: 2}]}\n")), Catch::Contains("scalar_tests.yaml:"));
+}

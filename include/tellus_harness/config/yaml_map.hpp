@@ -20,6 +20,9 @@ YAML::Node load_yaml_file(const std::string& path);
 
 // 1-based line of a node (0 when unknown).
 int yaml_line(const YAML::Node& node);
+// What yaml-cpp threw while a file's content was read (a complex key, a tag or an alias where
+// a plain value belongs), as one error naming the file and line.
+UserError yaml_construct_error(const std::string& file, const YAML::Exception& e);
 
 // The known word closest to `word` by edit distance, or "" when none is close.
 std::string nearest_word(std::string_view word, const std::vector<std::string>& known);

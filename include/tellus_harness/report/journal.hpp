@@ -11,16 +11,20 @@ namespace tellus_harness {
 
 class Journal {
  public:
+  // A journal that cannot be opened does not throw: it is failed() from the start.
   Journal(const std::string& output_dir, int rank, std::string run_id);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
-  void append(const TestResult& result);
+  // False once a write failed (a full disk): the result is not journaled, and failure() says why.
+  bool append(const TestResult& result);
+  const std::string& failure() const { return failure_; }
   const std::string& path() const { return path_; }
 
  private:
   std::string path_;
   std::string run_id_;
+  std::string failure_;
   int fd_ = -1;
 };
 

@@ -1,0 +1,13 @@
+// Suite YAML: every input is either a valid suite or one UserError (file, line, fix).
+#include "fuzz_input_file.hpp"
+#include "tellus_harness/config/suite.hpp"
+#include "tellus_harness/config/user_error.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const std::string dir = fuzz_directory("suite");
+  try {
+    tellus_harness::load_suites({write_input(dir + "/suite.yaml", data, size)}, 30);
+  } catch (const tellus_harness::UserError&) {
+  }
+  return 0;
+}
