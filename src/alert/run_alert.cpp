@@ -9,8 +9,10 @@
 namespace tellus_harness {
 
 std::string choose_webhook(const std::string& explicit_url, const Profile& profile) {
-  if (!explicit_url.empty()) return explicit_url;
-  if (const char* env = std::getenv("TELLUS_ALERT_WEBHOOK"); env && *env) return env;
+  // `none` turns alerts off, from the command line or the environment alike.
+  auto off_or = [](const std::string& url) { return url == "none" ? std::string() : url; };
+  if (!explicit_url.empty()) return off_or(explicit_url);
+  if (const char* env = std::getenv("TELLUS_ALERT_WEBHOOK"); env && *env) return off_or(env);
   return profile.alert_webhook;
 }
 

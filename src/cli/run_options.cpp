@@ -32,7 +32,7 @@ po::options_description run_options_description(RunRequest& r, std::vector<std::
       ("kill-grace", po::value(&r.kill_grace_s)->default_value(5), "seconds between SIGTERM and SIGKILL at a timeout")
       ("progress", po::value(&r.progress)->default_value("auto"), "auto, lines or none (rank 0, on stderr)")
       ("perf-store", po::value(&r.perf_store), "perf-trend store (default TELLUS_PERF_STORE or ~/.tellus_perf; none: off)")
-      ("webhook", po::value(&r.webhook), "alert webhook URL (default TELLUS_ALERT_WEBHOOK, else the profile's)")
+      ("webhook", po::value(&r.webhook), "alert webhook URL (default TELLUS_ALERT_WEBHOOK, else the profile's; none: off)")
       ("paths", po::value(&r.paths)->composing(), "suite files or directories");
   return d;
 }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "shell_test_spec.hpp"
 #include "temp_dir.hpp"
 #include "tellus_harness/exec/executor.hpp"
 
@@ -17,18 +18,11 @@ using namespace tellus_harness;
 
 namespace {
 
-TestSpec shell_test(const std::string& name, const std::string& script, double timeout = 10) {
-  TestSpec t;
-  t.name = name;
-  t.nodeid = "containment::" + name;
-  t.kind = "command";
-  t.timeout_s = timeout;
-  t.params_json = nlohmann::json{{"shell", script}}.dump();
-  t.workspace_name = name;
-  return t;
-}
-
-TestResult run_one(ExecutionPolicy p, const TestSpec& test) {
+// Runs one test in a fresh output directory under /tmp/tellus-unit/<dir>, its workspace kept.
+TestResult run_one(const std::string& dir, const TestSpec& test, std::int64_t memory_mb = 0) {
+  ExecutionPolicy p;
+  p.output_dir = dir;
+  p.limits.memory_mb = memory_mb;
   p.profile_name = "unit";
   p.kill_grace_s = 0.3;
   p.keep_workspaces = true;
@@ -56,9 +50,7 @@ bool alive(pid_t pid) { return kill(pid, 0) == 0; }
 
 TEST_CASE("containment: background jobs, setsid daemons and double forks die with their test") {
   const auto dir = fresh_temp_dir("contain-leftovers");
-  ExecutionPolicy p;
-  p.output_dir = dir;
-  const auto r = run_one(p, shell_test("leaver",
+  const auto r = run_one(dir, shell_test("leaver",
                                        "sleep 300 & echo $! >> pids;"
                                        "setsid sh -c 'echo $$ >> pids; exec sleep 300' &"
                                        "sh -c '(sleep 300 & echo $! >> pids) &'; sleep 0.3"));
@@ -71,9 +63,7 @@ TEST_CASE("containment: background jobs, setsid daemons and double forks die wit
 
 TEST_CASE("containment: a timeout kills a setsid daemon that ignores SIGTERM") {
   const auto dir = fresh_temp_dir("contain-timeout");
-  ExecutionPolicy p;
-  p.output_dir = dir;
-  const auto r = run_one(p, shell_test("stubborn",
+  const auto r = run_one(dir, shell_test("stubborn",
                                        "setsid sh -c 'trap \"\" TERM; echo $$ >> pids; while :; do sleep 1; done' &"
                                        "trap '' TERM; sleep 300",
                                        0.5));
@@ -86,12 +76,10 @@ TEST_CASE("containment: a timeout kills a setsid daemon that ignores SIGTERM") {
 
 TEST_CASE("containment: the memory limit counts descendants that left the process group") {
   const auto dir = fresh_temp_dir("contain-memory");
-  ExecutionPolicy p;
-  p.output_dir = dir;
-  p.limits.memory_mb = 64;
-  const auto r = run_one(p, shell_test("hog",
+  const auto r = run_one(dir, shell_test("hog",
                                        "setsid sh -c 'echo $$ >> pids; head -c 300000000 /dev/zero | tail -c 250000000 "
-                                       "> /dev/null; sleep 300' & wait"));
+                                       "> /dev/null; sleep 300' & wait"),
+                         64);
   CHECK(r.outcome == Outcome::kFailed);
   CHECK_THAT(r.longrepr, Catch::Contains("exceeded the memory limit"));
   for (pid_t pid : pids_left(dir, "hog")) CHECK_FALSE(alive(pid));
@@ -99,9 +87,7 @@ TEST_CASE("containment: the memory limit counts descendants that left the proces
 
 TEST_CASE("containment: a test that kills its own subreaper still loses what it started") {
   const auto dir = fresh_temp_dir("contain-parricide");
-  ExecutionPolicy p;
-  p.output_dir = dir;
-  const auto r = run_one(p, shell_test("parricide",
+  const auto r = run_one(dir, shell_test("parricide",
                                        "setsid sleep 300 & echo $! >> pids; sleep 300 & echo $! >> pids;"
                                        "kill -9 $PPID; sleep 300"));
   CHECK(r.outcome == Outcome::kFailed);
@@ -113,9 +99,7 @@ TEST_CASE("containment: a test that kills its own subreaper still loses what it 
 
 TEST_CASE("containment: kill 0 in a test reaches the test's group, not its subreaper") {
   const auto dir = fresh_temp_dir("contain-kill0");
-  ExecutionPolicy p;
-  p.output_dir = dir;
-  const auto r = run_one(p, shell_test("kill0", "setsid sleep 300 & echo $! >> pids; sleep 0.3; kill -9 0"));
+  const auto r = run_one(dir, shell_test("kill0", "setsid sleep 300 & echo $! >> pids; sleep 0.3; kill -9 0"));
   CHECK(r.outcome == Outcome::kFailed);
   CHECK(r.longrepr == "killed by signal SIGKILL (9)");
   CHECK(r.leftover_processes == 1);
@@ -125,11 +109,9 @@ TEST_CASE("containment: kill 0 in a test reaches the test's group, not its subre
 TEST_CASE("containment: a program that cannot be executed fails with the reason") {
   const auto dir = fresh_temp_dir("contain-exec");
   std::ofstream(dir + "/not-executable") << "#!/bin/sh\n";
-  ExecutionPolicy p;
-  p.output_dir = dir;
   TestSpec t = shell_test("noexec", "");
   t.params_json = nlohmann::json{{"argv", {dir + "/not-executable"}}}.dump();
-  const auto r = run_one(p, t);
+  const auto r = run_one(dir, t);
   CHECK(r.outcome == Outcome::kFailed);
   CHECK_THAT(r.longrepr, Catch::Contains("Permission denied"));
 }

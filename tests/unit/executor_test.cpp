@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "shell_test_spec.hpp"
 #include "temp_dir.hpp"
 #include <filesystem>
 #include <fstream>
@@ -13,17 +14,6 @@ using namespace tellus_harness;
 namespace fs = std::filesystem;
 
 namespace {
-TestSpec shell_test(const std::string& name, const std::string& script, double timeout = 10) {
-  TestSpec t;
-  t.name = name;
-  t.nodeid = "unit::" + name;
-  t.kind = "command";
-  t.timeout_s = timeout;
-  t.params_json = nlohmann::json{{"shell", script}}.dump();
-  t.workspace_name = name;
-  return t;
-}
-
 ExecutionPolicy policy(const std::string& dir) {
   ExecutionPolicy p;
   p.output_dir = dir;
@@ -68,13 +58,13 @@ TEST_CASE("a timeout gives the timeout, the multiplier and the effective limit, 
   Executor ex(p);
   const auto t0 = std::chrono::steady_clock::now();
   const auto r = run_all(ex, {shell_test("hang", "sleep 30", 0.25), shell_test("stubborn", "trap '' TERM; sleep 30", 0.25),
-                              shell_test("in_time", "sleep 0.3", 0.25)});
+                              shell_test("in_time", "sleep 1.2", 1)});
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK(took < 5);
   CHECK(r[0].outcome == Outcome::kFailed);
   CHECK(r[0].longrepr == "timed out: timeout 0.25 s × multiplier 2 = 0.5 s effective limit; sent SIGTERM");
   CHECK_THAT(r[1].longrepr, Catch::EndsWith("then SIGKILL after a 0.5 s grace period"));
-  CHECK(r[2].outcome == Outcome::kPassed);  // 0.3 s < 0.25 × 2
+  CHECK(r[2].outcome == Outcome::kPassed);  // 1.2 s < 1 × 2
 }
 
 TEST_CASE("memory and disk limits stop the offender and leave the others alone") {
