@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@
 
 #include <set>
 #include <vector>
+
+extern char** environ;
 
 namespace {
 
@@ -115,39 +118,26 @@ int main(int argc, char** argv) {
   const pid_t parent = getppid();
   if (parent == 1) return 2;  // the rank is already gone
 
-  int exec_pipe[2];
-  if (pipe2(exec_pipe, O_CLOEXEC) != 0) return 2;
-  const pid_t main_pid = fork();
-  if (main_pid < 0) {
+  // posix_spawn: vfork semantics, no copy of this process; a program that cannot be executed
+  // is its return value.
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_init(&attr);
+  posix_spawn_file_actions_init(&actions);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&attr, 0);  // a group of its own: `kill 0` in the test stops there
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &handled);
+  posix_spawn_file_actions_addclose(&actions, kVerdictFd);
+  pid_t main_pid = -1;
+  const int spawn_error = posix_spawn(&main_pid, argv[1], &actions, &attr, argv + 2, environ);
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawn_error != 0) {
     char line[64];
-    snprintf(line, sizeof line, "exec %d\n", errno);
-    write_verdict(line);
-    return 0;
-  }
-  if (main_pid == 0) {
-    setpgid(0, 0);
-    close(kVerdictFd);
-    sigset_t none;
-    sigemptyset(&none);
-    for (int sig : {SIGCHLD, SIGTERM, SIGUSR1, SIGHUP, SIGINT}) signal(sig, SIG_DFL);
-    prctl(PR_SET_PDEATHSIG, 0);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    execv(argv[1], argv + 2);
-    const int e = errno;
-    ssize_t ignored = write(exec_pipe[1], &e, sizeof e);
-    (void)ignored;
-    _exit(127);
-  }
-  setpgid(main_pid, main_pid);  // also here: no window where a signal to it hits our group
-  close(exec_pipe[1]);
-  int exec_errno = 0;
-  const bool exec_failed = read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno;
-  close(exec_pipe[0]);
-  if (exec_failed) {
-    int status = 0;
-    kill_everything(main_pid, false, &status);
-    char line[64];
-    snprintf(line, sizeof line, "exec %d\n", exec_errno);
+    snprintf(line, sizeof line, "exec %d\n", spawn_error);
     write_verdict(line);
     return 0;
   }
