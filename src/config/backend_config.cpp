@@ -1,6 +1,7 @@
 #include "tellus_harness/config/backend_config.hpp"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
@@ -9,6 +10,18 @@
 namespace tellus_harness {
 
 namespace {
+
+// The largest sensible value of each numeric key (nullopt: not a number): beyond it a value
+// is a typo that would start a billion threads or wait for a century.
+std::optional<double> numeric_key_maximum(const std::string& key) {
+  if (key.ends_with("_s")) return 1e6;
+  if (key == "port") return 65535;
+  if (key == "drives") return 1024;
+  if (key == "part_size_mb") return 5120;  // S3's largest part
+  if (key == "parallel_parts") return 64;
+  if (key == "list_page_size") return 1000;  // S3's largest page
+  return std::nullopt;
+}
 
 // The keys each backend type takes.
 const std::map<std::string, std::vector<std::string>>& keys_by_type() {
@@ -43,9 +56,7 @@ std::map<std::string, BackendConfig> read_backends(const YamlMap& suite) {
       const std::string key = kv.first.as<std::string>();
       if (!kv.second.IsScalar()) b.fail(key, "must be a single value");
       const std::string text = kv.second.Scalar();
-      if (key.ends_with("_s") || key == "drives" || key == "port" || key == "part_size_mb" || key == "parallel_parts" ||
-          key == "list_page_size")
-        config[key] = b.positive_number(key);
+      if (const auto range = numeric_key_maximum(key)) config[key] = b.positive_number(key, *range);
       else if (key == "host_key_check" || key == "use_agent") config[key] = b.boolean(key) ? "true" : "false";
       else config[key] = text;
     }

@@ -14,7 +14,7 @@
 //
 // A separate small static program, not the harness binary: it is started once per test, and
 // the harness links MPI, HDF5, netCDF, curl and libssh2, whose loading alone costs
-// milliseconds. This file uses libc only.
+// milliseconds. This file uses libc and the C++ standard library only.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

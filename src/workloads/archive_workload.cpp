@@ -24,8 +24,11 @@ nlohmann::json parse_archive_parameters(const YamlMap& test) {
   if (test.has("dataset")) {
     const YamlMap d = test.map("dataset", test.what() + " dataset");
     d.allow_only({"files", "size_mb", "mix", "seed", "compression"});
-    if (d.has("files")) p["dataset"]["files"] = d.integer("files");
-    if (d.has("size_mb")) p["dataset"]["size_mb"] = d.number("size_mb");
+    if (d.has("files")) {
+      p["dataset"]["files"] = d.integer("files");
+      if (p["dataset"]["files"] < 1 || p["dataset"]["files"] > 1000000) d.fail("files", "must be from 1 to 1000000");
+    }
+    if (d.has("size_mb")) p["dataset"]["size_mb"] = d.positive_number("size_mb", 10 * 1024 * 1024);  // 10 TiB
     if (d.has("mix")) p["dataset"]["mix"] = d.string("mix");
     if (d.has("seed")) p["dataset"]["seed"] = d.integer("seed");
     if (d.has("compression")) p["dataset"]["compression"] = d.string("compression");
@@ -38,7 +41,12 @@ nlohmann::json parse_archive_parameters(const YamlMap& test) {
   if (test.has("network")) {
     const YamlMap n = test.map("network", test.what() + " network");
     n.allow_only({"latency_ms", "jitter_ms", "bandwidth_mb_s", "reset_every_mb", "stall_every_mb", "stall_s"});
-    for (const auto& kv : n.node()) p["network"][kv.first.as<std::string>()] = n.number(kv.first.as<std::string>());
+    for (const auto& kv : n.node()) {
+      const std::string key = kv.first.as<std::string>();
+      const double v = n.number(key);
+      if (v < 0 || v > 1e6) n.fail(key, "must be from 0 to 1000000");
+      p["network"][key] = v;
+    }
   }
   if (test.has("target")) p["target"] = test.string("target");
   if (test.has("scratch")) p["scratch"] = test.string("scratch");

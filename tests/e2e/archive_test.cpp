@@ -9,6 +9,8 @@
 
 namespace fs = std::filesystem;
 
+// A number out of range (size_mb: -5) is a configuration error of the whole suite, exit 2
+// (tests/unit/suite_test.cpp); what only running can find fails just its test.
 TEST_CASE("archive workloads on 4 ranks: verified roundtrips, metrics, bad parameters fail only their test") {
   const auto out = fresh_output_dir("archive");
   const std::string cache = out + "-cache";
@@ -35,11 +37,10 @@ TEST_CASE("archive workloads on 4 ranks: verified roundtrips, metrics, bad param
             harness["roundtrip_b_same_dataset"]["metrics"]["dataset_cached"].get<int>() == 1);
   CHECK(harness["integrity"]["metrics"]["corruptions_detected"] == 2);
   CHECK(harness["concurrent"]["metrics"]["streams"] == 8);  // the local profile's max_concurrent_operations
-  CHECK_THAT(tests["negative_size"]["call"]["longrepr"].get<std::string>(), Catch::Contains("dataset.size_mb must be greater than zero"));
   CHECK_THAT(tests["unknown_format"]["call"]["longrepr"].get<std::string>(), Catch::Contains("unknown archive format 'rar'"));
   CHECK_THAT(tests["unwritable_target"]["call"]["longrepr"].get<std::string>(), Catch::Contains("/proc/sys/not-here is not a writable directory"));
   CHECK(report["summary"]["passed"] == 5);
-  CHECK(report["summary"]["failed"] == 3);
+  CHECK(report["summary"]["failed"] == 2);
   fs::remove_all(cache);
 }
 

@@ -58,6 +58,9 @@ TEST_CASE("bad suites give one error with file, line and the fix") {
   CHECK_THAT(error_of(bad("overflow_timeout.yaml")), Catch::Contains(":5: test 'a': 'timeout' must be a "));
   CHECK_THAT(error_of(bad("nan_duration.yaml")), Catch::Contains(":5: test 'a': 'expected_duration' must be a finite number"));
   CHECK_THAT(error_of(bad("dotdot_name.yaml")), Catch::Contains(":3: ") && Catch::Contains("'..' is a special path component"));
+  CHECK_THAT(error_of(bad("negative_size.yaml")), Catch::Contains(":5: ") && Catch::Contains("'size_mb' must be greater than zero"));
+  CHECK_THAT(error_of(bad("negative_files.yaml")), Catch::Contains(":5: ") && Catch::Contains("'files' must be from 1 to 1000000"));
+  CHECK_THAT(error_of(bad("absurd_parallel_parts.yaml")), Catch::Contains(":3: ") && Catch::Contains("'parallel_parts' must be at most 64"));
 }
 
 TEST_CASE("the same test name in two suites gets distinct workspaces") {
