@@ -29,12 +29,6 @@ void close_pair(int fds[2]) {
   close(fds[1]);
 }
 
-std::string this_executable_path() {
-  char path[4096];
-  const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-  return n > 0 ? std::string(path, static_cast<std::size_t>(n)) : std::string();
-}
-
 // PATH lookup in the test's own environment (posix_spawnp would use the rank's). Found
 // programs are remembered per PATH: suites run the same few programs thousands of times.
 std::string resolve_program(const std::string& program, const std::vector<std::string>& env) {
@@ -239,9 +233,8 @@ int kill_stray_children(const std::vector<pid_t>& known) {
 
 void become_subreaper() { prctl(PR_SET_CHILD_SUBREAPER, 1); }
 
-std::string find_contain_program() {
-  const std::string self = this_executable_path();
-  const std::string beside = self.substr(0, self.rfind('/') + 1) + "tellus-contain";
+std::string find_contain_program(const std::string& harness_exe) {
+  const std::string beside = harness_exe.substr(0, harness_exe.rfind('/') + 1) + "tellus-contain";
   for (const std::string& candidate : {beside, std::string(TELLUS_CONTAIN_BUILD_PATH), std::string(TELLUS_CONTAIN_INSTALLED_PATH)})
     if (access(candidate.c_str(), X_OK) == 0) return candidate;
   return {};

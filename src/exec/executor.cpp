@@ -91,7 +91,7 @@ Executor::Executor(ExecutionPolicy policy)
     : policy_(std::move(policy)), remover_(std::make_unique<WorkspaceRemover>()) {
   if (policy_.host.empty()) policy_.host = this_host_name();
   if (policy_.self_exe.empty()) policy_.self_exe = this_executable();
-  if (policy_.contain_exe.empty()) policy_.contain_exe = find_contain_program();
+  if (policy_.contain_exe.empty()) policy_.contain_exe = find_contain_program(policy_.self_exe);
   // Beneath each test's own subreaper: what escapes a subreaper the test killed lands here.
   become_subreaper();
 }

@@ -67,8 +67,9 @@ class ChildProcess {
   bool reaped_ = false;
 };
 
-// Where tellus-contain is: beside the running program, else the build's or the installed one.
-std::string find_contain_program();
+// Where tellus-contain is: beside tellus-harness (`harness_exe`), else the build's or the
+// installed one; "" when there is none.
+std::string find_contain_program(const std::string& harness_exe);
 
 // Kills and reaps every child of this process not listed in `known`, with everything below
 // it: orphans that re-parented to the rank (a subreaper too) when a test killed its own
