@@ -61,7 +61,7 @@ std::string make_sentinel(const std::string& dir) {
 }
 
 void check_reports_valid(const std::string& out) {
-  CHECK(run_shell("xmllint --noout " + out + "/report.xml").exit_code == 0);
+  CHECK(run_shell("xmllint --noout --schema " TELLUS_SOURCE_DIR "/tests/fixtures/junit/junit-10.xsd " + out + "/report.xml").exit_code == 0);
   CHECK(run_shell("/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding=\"utf-8\", errors=\"strict\"))' " +
                   out + "/report.json").exit_code == 0);
 }
