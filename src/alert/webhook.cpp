@@ -4,15 +4,13 @@
 
 #include <memory>
 
+#include "tellus_harness/common/redaction.hpp"
+
 namespace tellus_harness {
 
 std::string redact_url(const std::string& url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return "(webhook URL)";
-  std::string authority = url.substr(scheme_end + 3);
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  if (const auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
-  return url.substr(0, scheme_end + 3) + authority + "/…";
+  if (url.find("://") == std::string::npos) return "(webhook URL)";
+  return redact_text(url);  // scheme://host[:port]/…, as everywhere a secret may be recorded
 }
 
 namespace {

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,19 +10,15 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "tellus_harness/common/open_beneath.hpp"
+
 namespace tellus_harness {
 
 namespace {
 
+// Beneath `dir_fd`, and no magic links (/proc/self/fd/...) on the way.
 int openat2_beneath(int dir_fd, const char* path, int flags, mode_t mode = 0) {
-  open_how how{};
-  how.flags = static_cast<std::uint64_t>(flags | O_CLOEXEC);
-  how.mode = (flags & O_CREAT) ? mode : 0;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  long fd;
-  do fd = syscall(SYS_openat2, dir_fd, path, &how, sizeof how);
-  while (fd < 0 && errno == EAGAIN);
-  return static_cast<int>(fd);
+  return open_beneath(dir_fd, path, flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS, mode);
 }
 
 [[noreturn]] void fail(const std::string& what, const std::string& path) {

@@ -4,11 +4,12 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "tellus_harness/common/open_beneath.hpp"
 
 namespace tellus_harness {
 
@@ -16,13 +17,8 @@ namespace {
 
 // One component below `dir_fd`, as a directory, refusing symlinks and mount crossings.
 int open_directory_beneath(int dir_fd, const char* name) {
-  open_how how{};
-  how.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS;
-  long fd;
-  do fd = syscall(SYS_openat2, dir_fd, name, &how, sizeof how);
-  while (fd < 0 && errno == EAGAIN);  // a rename elsewhere raced the lookup
-  return static_cast<int>(fd);
+  return open_beneath(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
+                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS);
 }
 
 class ConfinedRemoval {
