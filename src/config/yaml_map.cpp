@@ -19,6 +19,29 @@ std::string format_number(double v) {
 }
 }  // namespace
 
+namespace {
+// Escapes in quoted scalars ("\xA0") make bytes the file itself did not hold: every value must
+// be UTF-8 too. An explicit stack, and a bound on values visited, since aliases can make a small
+// file a very large tree.
+void check_scalars(const YAML::Node& root, const std::string& path) {
+  std::vector<YAML::Node> pending{root};
+  for (std::size_t visited = 0; !pending.empty(); ++visited) {
+    if (visited > 1000000) throw UserError(path, 0, "more than a million values (aliases that expand?)");
+    const YAML::Node n = pending.back();
+    pending.pop_back();
+    if (n.IsScalar() && first_invalid_utf8(n.Scalar()) != std::string::npos)
+      throw UserError(path, yaml_line(n), "a value that is not valid UTF-8 (an escape such as \\xA0?): write the character itself");
+    if (n.IsSequence())
+      for (const auto& item : n) pending.push_back(item);
+    if (n.IsMap())
+      for (const auto& kv : n) {
+        pending.push_back(kv.first);
+        pending.push_back(kv.second);
+      }
+  }
+}
+}  // namespace
+
 YAML::Node load_yaml_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw UserError(path, 0, "no such file");
@@ -30,7 +53,9 @@ YAML::Node load_yaml_file(const std::string& path) {
     throw UserError(path, static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n')) + 1,
                     "not valid UTF-8 (byte " + std::to_string(bad) + "): save the file as UTF-8");
   try {
-    return YAML::Load(text);
+    YAML::Node root = YAML::Load(text);
+    check_scalars(root, path);
+    return root;
   } catch (const YAML::ParserException& e) {
     throw UserError(path, e.mark.line + 1, "malformed YAML: " + e.msg);
   }
