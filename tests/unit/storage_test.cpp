@@ -93,7 +93,7 @@ TEST_CASE("suites name their backends, and bad backend configuration is a clear 
   REQUIRE(tests.size() == 3);
   CHECK(tests[0].backend == "tape");
   CHECK(tests[0].backend_name == "library");
-  CHECK_THAT(tests[0].backend_config, Catch::Contains("\"mount_latency_s\":1"));
+  CHECK_THAT(tests[0].backend_config, Catch::Contains("\"mount_latency_s\":4"));
   const std::string dir = fresh_temp_dir("backend-config");
   auto error_of = [&](const std::string& yaml) -> std::string {
     std::ofstream(dir + "/s.yaml") << yaml;
