@@ -38,10 +38,10 @@ int alert_command(const Arguments& args) {
   }
   const auto& s = report.value("summary", nlohmann::json::object());
   AlertInput input;
-  input.passed = s.value("passed", 0);
+  input.passed = s.value("passed", 0) + s.value("xpassed", 0);
   input.failed = s.value("failed", 0);
   input.error = s.value("error", 0);
-  input.skipped = s.value("skipped", 0);
+  input.skipped = s.value("skipped", 0) + s.value("xfailed", 0);
   input.environment = report.value("environment", nlohmann::json::object()).value("profile", "");
   input.commit = current_git_commit();
   input.branch = current_git_branch();

@@ -38,7 +38,7 @@ int report_command(const Arguments& args) {
   for (const auto& r : finished)
     if (r.index >= 0 && r.index < static_cast<int>(have.size())) have[r.index] = true;
   for (std::size_t i = 0; i < have.size(); ++i)
-    if (!have[i] && outcome.plan.tests[i].skip_reason.empty()) outcome.interrupted = true;
+    if (!have[i] && outcome.plan.tests[i].runnable()) outcome.interrupted = true;
   return publish_run(outcome);
 }
 

@@ -1,5 +1,6 @@
 #include "tellus_harness/cli/run_options.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include "tellus_harness/cli/option_parsing.hpp"
@@ -9,9 +10,10 @@ namespace tellus_harness {
 
 namespace {
 po::options_description run_options_description(RunRequest& r, std::vector<std::string>& profile_dirs) {
-  po::options_description d("tellus-harness run [PATH...] [options]\n\n"
-                            "Runs the suites in PATH (suite files or directories; default tests/integration),\n"
-                            "split over the MPI ranks (use mpirun/srun for more than one).\n\nOptions");
+  po::options_description d("tellus-harness run [PATH...] [options] [--pytest-args PYTEST-OPTION...]\n\n"
+                            "Runs the tests in PATH, split over the MPI ranks (use mpirun/srun for more than one):\n"
+                            "*.yaml suites, pytest files, node ids (file.py::Class::test) and directories of\n"
+                            "either (default tests/integration). Everything after --pytest-args goes to pytest.\n\nOptions");
   d.add_options()
       ("help,h", "show this help")
       ("env-config", po::value<std::string>(), "profile NAME or PATH (else TELLUS_TEST_CONFIG, else local)")
@@ -33,6 +35,7 @@ po::options_description run_options_description(RunRequest& r, std::vector<std::
       ("progress", po::value(&r.progress)->default_value("auto"), "auto, lines or none (rank 0, on stderr)")
       ("perf-store", po::value(&r.perf_store), "perf-trend store (default TELLUS_PERF_STORE or ~/.tellus_perf; none: off)")
       ("webhook", po::value(&r.webhook), "alert webhook URL (default TELLUS_ALERT_WEBHOOK, else the profile's; none: off)")
+      ("python", po::value(&r.python), "Python with pytest for pytest paths (else TELLUS_PYTHON, the profile's python:, python3)")
       ("paths", po::value(&r.paths)->composing(), "suite files or directories");
   return d;
 }
@@ -42,7 +45,11 @@ std::optional<RunRequest> parse_run_options(const Arguments& args, bool print_he
   RunRequest request;
   std::vector<std::string> profile_dirs;
   const auto description = run_options_description(request, profile_dirs);
-  const auto vm = parse_command_options("run", args, description, "paths");
+  // pytest's own options are pytest's to parse, not ours.
+  const auto pytest_args = std::find(args.begin(), args.end(), "--pytest-args");
+  const Arguments own(args.begin(), pytest_args);
+  if (pytest_args != args.end()) request.pytest_args.assign(pytest_args + 1, args.end());
+  const auto vm = parse_command_options("run", own, description, "paths");
   if (vm.count("help")) {
     if (print_help) std::cout << description << "\n";
     return std::nullopt;

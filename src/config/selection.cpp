@@ -33,16 +33,20 @@ bool keyword_matches(const TestSpec& t, const std::string& word) {
   return false;
 }
 
-std::string gate_reason(const TestSpec& t, const Profile& profile) {
+}  // namespace
+
+std::string profile_gate_reason(const TestSpec& t, const Profile& profile) {
   if (!profile.large_file_tests && contains(t.markers, "slow"))
     return "large_file_tests is false in profile '" + profile.name + "' (test is marked slow)";
   if (!t.backend.empty() && !contains(profile.storage_backends, t.backend))
     return "backend '" + t.backend + "' is not enabled in profile '" + profile.name + "' (storage_backends: " +
            join(profile.storage_backends) + ")";
+  for (const auto& marker : t.markers)
+    if (contains(known_backend_types(), marker) && !contains(profile.storage_backends, marker))
+      return "marked '" + marker + "': storage backend '" + marker + "' is not enabled in profile '" + profile.name +
+             "' (storage_backends: " + join(profile.storage_backends) + ")";
   return {};
 }
-
-}  // namespace
 
 Selection select_tests(std::vector<TestSpec> tests, const SelectionOptions& options, const Profile& profile) {
   const auto markers = MarkerExpression::parse(options.marker_expression, "-m");
@@ -55,8 +59,8 @@ Selection select_tests(std::vector<TestSpec> tests, const SelectionOptions& opti
       ++selection.deselected;
       continue;
     }
-    std::string reason = gate_reason(t, profile);
-    selection.tests.push_back({std::move(t), std::move(reason)});
+    std::string reason = profile_gate_reason(t, profile);
+    selection.tests.push_back({std::move(t), std::move(reason), {}});
   }
   return selection;
 }

@@ -28,7 +28,7 @@ std::vector<std::vector<int>> partition_plan(const RunPlan& plan, int ranks, std
   std::vector<int> runnable;
   std::vector<double> expected;
   for (std::size_t i = 0; i < plan.tests.size(); ++i) {
-    if (!plan.tests[i].skip_reason.empty()) continue;
+    if (!plan.tests[i].runnable()) continue;
     runnable.push_back(static_cast<int>(i));
     expected.push_back(plan.tests[i].spec.expected_duration_s);
   }
@@ -53,6 +53,7 @@ ExecutionPolicy policy_for(const RunPlan& plan, const RunRequest& request, int r
   p.limits = plan.profile.resource_limits;
   p.keep_workspaces = request.keep_workspaces;
   p.network_simulation = plan.profile.network_simulation;
+  p.pytest = plan.pytest;
   p.rank = rank;
   return p;
 }

@@ -1,5 +1,6 @@
 #include "tellus_harness/dist/run_request.hpp"
 
+#include <sched.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,13 +11,16 @@
 #include <ctime>
 #include <filesystem>
 
+#include "tellus_harness/config/run_paths.hpp"
 #include "tellus_harness/config/suite.hpp"
 #include "tellus_harness/config/user_error.hpp"
 #include "tellus_harness/config/value_ranges.hpp"
 #include "tellus_harness/dist/partition.hpp"
+#include "tellus_harness/exec/executor.hpp"
 #include "tellus_harness/exec/wall_clock.hpp"
 #include "tellus_harness/perf/run_recording.hpp"
 #include "tellus_harness/perf/trend_analysis.hpp"
+#include "tellus_harness/pytest/pytest_collection.hpp"
 
 namespace fs = std::filesystem;
 
@@ -78,6 +82,47 @@ void apply_duration_history(RunPlan& plan, const std::vector<PerfRun>& history) 
     if (auto it = medians.find(perf_key(t.spec)); it != medians.end()) t.spec.expected_duration_s = it->second;
 }
 
+// The CPUs one rank may use: its affinity mask when it is bound (mpirun binds to cores by
+// default), else the node's CPUs shared among the ranks on it.
+int cpus_per_rank() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int bound = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+  const long online = sysconf(_SC_NPROCESSORS_ONLN);
+  int local_ranks = 1;
+  if (const char* n = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE"); n && std::atoi(n) > 0) local_ranks = std::atoi(n);
+  if (bound < online) return std::max(1, bound);
+  return std::max(1, bound / local_ranks);
+}
+
+// pytest tests are mostly CPU-bound: more at once than a rank has CPUs only slows them down.
+// --max-concurrent and TELLUS_CONCURRENT_LIMIT say otherwise explicitly.
+void cap_concurrency_for_pytest(Profile& profile) {
+  const std::string& source = profile.sources["max_concurrent_operations"];
+  if (source.rfind("command line", 0) == 0 || source.rfind("environment", 0) == 0) return;
+  const int cpus = cpus_per_rank();
+  if (profile.max_concurrent_operations <= cpus) return;
+  profile.max_concurrent_operations = cpus;
+  profile.sources["max_concurrent_operations"] += ", capped at the " + std::to_string(cpus) + " CPU" +
+                                                  (cpus == 1 ? "" : "s") + " a rank may use (a run with pytest tests)";
+}
+
+// pytest's tests join the run as pytest selected them; the profile's gates still apply.
+void add_pytest_tests(RunPlan& plan, Selection& selection, const RunRequest& request, const std::vector<std::string>& paths) {
+  plan.pytest = choose_python(request.python, plan.profile.python);
+  plan.pytest.cwd = fs::current_path().string();
+  plan.pytest.args = pytest_arguments(request.pytest_args, request.selection.marker_expression,
+                                      request.selection.keyword_expression, paths);
+  PytestCollection collected = collect_pytest_tests(plan.pytest, find_pytest_plugin_dir(this_executable()),
+                                                    request.default_timeout_s);
+  for (auto& t : collected.tests) {
+    if (t.collect_error.empty()) t.skip_reason = profile_gate_reason(t.spec, plan.profile);
+    selection.tests.push_back(std::move(t));
+  }
+  selection.deselected += collected.deselected;
+  if (!collected.tests.empty()) cap_concurrency_for_pytest(plan.profile);
+}
+
 }  // namespace
 
 std::vector<PerfRun> load_recent_history(const std::string& store, std::vector<std::string>& warnings) {
@@ -96,7 +141,9 @@ RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output,
     throw UserError("--kill-grace must be from 0 to 3600 seconds");
   RunPlan plan;
   plan.profile = resolve_profile(request.profile, process_environment());
-  Selection selection = select_tests(load_suites(request.paths, request.default_timeout_s), request.selection, plan.profile);
+  const RunPaths paths = classify_run_paths(request.paths);
+  Selection selection = select_tests(load_suites(paths.suite_files, request.default_timeout_s), request.selection, plan.profile);
+  if (!paths.pytest_paths.empty()) add_pytest_tests(plan, selection, request, paths.pytest_paths);
   plan.tests = std::move(selection.tests);
   apply_duration_history(plan, history);
   plan.deselected = selection.deselected;
@@ -126,6 +173,7 @@ void print_collection(const RunPlan& plan) {
   for (const auto& t : plan.tests) {
     std::printf("%s", t.spec.nodeid.c_str());
     if (!t.skip_reason.empty()) std::printf("  [skip: %s]", t.skip_reason.c_str());
+    if (!t.collect_error.empty()) std::printf("  [collection error: %s]", t.collect_error.substr(0, t.collect_error.find('\n')).c_str());
     std::printf("\n");
   }
   std::printf("\n%zu tests collected", plan.tests.size());

@@ -106,7 +106,8 @@ ChildProcess::ChildProcess(const ChildLaunch& launch) {
   posix_spawn_file_actions_adddup2(&s.actions, out[1], 1);
   posix_spawn_file_actions_adddup2(&s.actions, err[1], 2);
   posix_spawn_file_actions_adddup2(&s.actions, verdict[1], 3);
-  posix_spawn_file_actions_addclosefrom_np(&s.actions, 4);  // nothing of the rank's (MPI sockets)
+  if (launch.channel_fd >= 0) posix_spawn_file_actions_adddup2(&s.actions, launch.channel_fd, 4);
+  posix_spawn_file_actions_addclosefrom_np(&s.actions, launch.channel_fd >= 0 ? 5 : 4);  // nothing of the rank's (MPI sockets)
   posix_spawn_file_actions_addchdir_np(&s.actions, launch.cwd.c_str());
 
   const int rc = posix_spawn(&pid_, launch.contain_exe.c_str(), &s.actions, &s.attr, argv.data(), envp.data());

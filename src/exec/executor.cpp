@@ -1,5 +1,7 @@
 #include "tellus_harness/exec/executor.hpp"
 
+#include "executor_internals.hpp"
+
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -29,25 +31,7 @@ extern char** environ;
 
 namespace tellus_harness {
 
-using Clock = std::chrono::steady_clock;
-
 namespace {
-
-double seconds_between(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-std::string format_seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", std::round(s * 1000) / 1000);
-  return buf;
-}
-
-std::string signal_description(int sig) {
-  const char* abbrev = sigabbrev_np(sig);
-  return std::string("signal ") + (abbrev ? std::string("SIG") + abbrev : std::to_string(sig)) + " (" +
-         std::to_string(sig) + ")";
-}
 
 // ": <last non-empty line>" of a test's stderr, which usually says why it failed.
 std::string last_line_of(const std::string& text) {
@@ -62,31 +46,6 @@ std::string mib(std::int64_t bytes) { return std::to_string((bytes + (1 << 19)) 
 
 }  // namespace
 
-// Why the harness itself stopped a test, which decides its message.
-enum class StopReason { kNone, kTimeout, kMemory, kDisk, kStopped };
-
-struct Executor::Running {
-  int index;
-  TestSpec spec;
-  std::string workspace;
-  std::string program;  // argv[0], for messages
-  std::unique_ptr<ChildProcess> child;
-  OutputCapture out, err;
-  Clock::time_point started;
-  double start_unix;
-  double setup_s;
-  Clock::time_point deadline;
-  StopReason stop = StopReason::kNone;
-  std::string stop_message;
-  Clock::time_point kill_at = Clock::time_point::max();  // SIGKILL after the grace period
-  double grace_s = 0;  // between SIGTERM and SIGKILL, once stopping
-  Clock::time_point abandon_at = Clock::time_point::max();  // the subreaper did not answer
-  std::int64_t peak_rss = 0;
-  Clock::time_point next_disk_check;
-
-  Running(std::size_t capture) : out(capture), err(capture) {}
-};
-
 Executor::Executor(ExecutionPolicy policy)
     : policy_(std::move(policy)), remover_(std::make_unique<WorkspaceRemover>()) {
   if (policy_.host.empty()) policy_.host = this_host_name();
@@ -97,11 +56,20 @@ Executor::Executor(ExecutionPolicy policy)
 }
 
 Executor::~Executor() {
-  for (auto& r : running_) unregister_process_group(r->child->pid());
+  for (auto& r : running_)
+    if (r->child) unregister_process_group(r->child->pid());
+  for (auto& w : workers_) unregister_process_group(w->process().pid());
   running_.clear();  // kills and reaps what is left before the guard goes
+  workers_.clear();
 }
 
-std::vector<std::string> Executor::finish_cleanup() { return remover_->drain(); }
+std::vector<std::string> Executor::finish_cleanup() {
+  end_workers();
+  auto problems = remover_->drain();
+  problems.insert(problems.begin(), problems_.begin(), problems_.end());
+  problems_.clear();
+  return problems;
+}
 
 int Executor::free_slots() const { return policy_.max_concurrent - running(); }
 bool Executor::idle() const { return running_.empty() && early_.empty(); }
@@ -126,6 +94,15 @@ void Executor::start(int index, const TestSpec& spec) {
     early_.push_back(std::move(r));
   };
   auto fail_setup = [&](const std::string& why) { end_early(Outcome::kError, "setup", why); };
+  if (spec.kind == "pytest") {
+    if (policy_.contain_exe.empty())
+      return fail_setup("tellus-contain, which contains every test, is not installed beside tellus-harness");
+    try {
+      return start_pytest(index, spec, start_unix);
+    } catch (const std::exception& e) {
+      return fail_setup("cannot start a pytest worker (" + policy_.pytest.python + "): " + e.what());
+    }
+  }
   auto run = std::make_unique<Running>(policy_.capture_bytes);
   run->index = index;
   run->spec = spec;
@@ -220,10 +197,16 @@ std::vector<TestResult> Executor::wait(std::chrono::microseconds max_wait) {
   if (policy_.limits.memory_mb > 0 && !running_.empty()) wake = std::min(wake, next_memory_sample_);
 
   std::vector<pollfd> fds;
-  for (const auto& r : running_) {
-    fds.push_back({r->child->pidfd(), POLLIN, 0});
-    if (r->child->stdout_fd() >= 0) fds.push_back({r->child->stdout_fd(), POLLIN, 0});
-    if (r->child->stderr_fd() >= 0) fds.push_back({r->child->stderr_fd(), POLLIN, 0});
+  auto watch = [&fds](const ChildProcess& c) {
+    fds.push_back({c.pidfd(), POLLIN, 0});
+    if (c.stdout_fd() >= 0) fds.push_back({c.stdout_fd(), POLLIN, 0});
+    if (c.stderr_fd() >= 0) fds.push_back({c.stderr_fd(), POLLIN, 0});
+  };
+  for (const auto& r : running_)
+    if (r->child) watch(*r->child);
+  for (const auto& w : workers_) {
+    watch(w->process());
+    fds.push_back({w->channel_fd(), POLLIN, 0});
   }
   const auto wait_ns = std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(wake - now).count());
   timespec ts{static_cast<time_t>(wait_ns / 1000000000), static_cast<long>(wait_ns % 1000000000)};
@@ -231,6 +214,10 @@ std::vector<TestResult> Executor::wait(std::chrono::microseconds max_wait) {
 
   for (std::size_t i = 0; i < running_.size();) {
     Running& r = *running_[i];
+    if (!r.child) {  // a pytest test: its worker is served below
+      ++i;
+      continue;
+    }
     drain_stdout(*r.child, r.out);
     drain_stderr(*r.child, r.err);
     if (auto exit = r.child->try_reap()) {
@@ -240,6 +227,7 @@ std::vector<TestResult> Executor::wait(std::chrono::microseconds max_wait) {
     }
     ++i;
   }
+  serve_workers(done);
   enforce_limits();
   return done;
 }
@@ -250,7 +238,7 @@ void Executor::enforce_limits() {
   std::unordered_map<pid_t, std::int64_t> rss;
   if (sample_memory) {
     std::vector<pid_t> roots;
-    for (const auto& r : running_) roots.push_back(r->child->pid());
+    for (const auto& r : running_) roots.push_back(r->process().pid());
     rss = resident_bytes_by_tree(roots);
     next_memory_sample_ = now + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(policy_.memory_sample_interval_s));
@@ -258,7 +246,7 @@ void Executor::enforce_limits() {
   for (auto& rp : running_) {
     Running& r = *rp;
     if (sample_memory) {
-      const auto it = rss.find(r.child->pid());
+      const auto it = rss.find(r.process().pid());
       if (it != rss.end()) r.peak_rss = std::max(r.peak_rss, it->second);
       const std::int64_t limit = policy_.limits.memory_mb << 20;
       if (r.stop == StopReason::kNone && it != rss.end() && it->second > limit) {
@@ -281,20 +269,26 @@ void Executor::enforce_limits() {
         kill_now(r, now);
       }
     }
-    if (r.stop == StopReason::kNone && now >= r.deadline) {
+    if (r.stop == StopReason::kNone && now >= r.deadline && r.worker && !r.sent) {
+      r.stop = StopReason::kTimeout;
+      r.stop_message = "the pytest worker did not finish collecting the tests within " +
+                       format_seconds(policy_.worker_exit_grace_s * policy_.timeout_multiplier) +
+                       " s (a conftest.py or test module that hangs on import?); it was killed";
+      kill_now(r, now);
+    } else if (r.stop == StopReason::kNone && now >= r.deadline) {
       const double limit = r.spec.timeout_s * policy_.timeout_multiplier;
       r.stop = StopReason::kTimeout;
       r.stop_message = "timed out: timeout " + format_seconds(r.spec.timeout_s) + " s × multiplier " +
                        format_seconds(policy_.timeout_multiplier) + " = " + format_seconds(limit) +
                        " s effective limit; sent SIGTERM";
-      r.child->terminate();
+      r.process().terminate();
       r.grace_s = policy_.kill_grace_s;
       r.kill_at = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(r.grace_s));
     } else if (r.stop != StopReason::kNone && now >= r.kill_at) {
       kill_now(r, now);
       r.stop_message += ", then SIGKILL after a " + format_seconds(r.grace_s) + " s grace period";
     } else if (now >= r.abandon_at) {
-      r.child->kill_subreaper();
+      r.process().kill_subreaper();
       r.abandon_at = Clock::time_point::max();
     }
   }
@@ -306,14 +300,14 @@ void Executor::stop_all(const std::string& reason) {
     if (r->stop != StopReason::kNone) continue;
     r->stop = StopReason::kStopped;
     r->stop_message = reason;
-    r->child->terminate();
+    r->process().terminate();
     r->grace_s = std::min(policy_.kill_grace_s, policy_.interrupt_grace_s);
     r->kill_at = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(r->grace_s));
   }
 }
 
 void Executor::kill_now(Running& r, Clock::time_point now) {
-  r.child->kill_all();
+  r.process().kill_all();
   r.kill_at = Clock::time_point::max();
   // The subreaper kills and reaps in milliseconds; one that has not ended by then is stuck.
   r.abandon_at = now + std::chrono::seconds(5);
@@ -321,10 +315,11 @@ void Executor::kill_now(Running& r, Clock::time_point now) {
 
 void Executor::finish(Running& r, const ChildExit& exit, std::vector<TestResult>& done) {
   const auto ended = Clock::now();
-  unregister_process_group(r.child->pid());
-  guard_->forget(r.child->pid());
-  drain_stdout(*r.child, r.out);
-  drain_stderr(*r.child, r.err);
+  ChildProcess& process = r.process();
+  unregister_process_group(process.pid());
+  guard_->forget(process.pid());
+  drain_stdout(process, r.out);
+  drain_stderr(process, r.err);
   const int status = exit.status;
 
   TestResult res;
@@ -343,11 +338,7 @@ void Executor::finish(Running& r, const ChildExit& exit, std::vector<TestResult>
   res.leftover_processes = exit.killed;
   if (!exit.contained) {
     // The test killed its own subreaper: what it started re-parented to this rank.
-    std::vector<pid_t> known;
-    for (const auto& other : running_)
-      if (other.get() != &r) known.push_back(other->child->pid());
-    if (guard_) known.push_back(guard_->pid());
-    res.leftover_processes = kill_stray_children(known);
+    res.leftover_processes = kill_stray_children(other_children(r));
   }
 
   // The interrupt handler signals tests at once; such a test may end before stop_all() ran.
@@ -383,6 +374,7 @@ void Executor::finish(Running& r, const ChildExit& exit, std::vector<TestResult>
   } else {
     res.outcome = Outcome::kPassed;
   }
+  if (r.worker) return finish_dead_worker_test(r, std::move(res), done);
   if (res.outcome == Outcome::kPassed && policy_.limits.disk_mb > 0) {
     const std::int64_t used = disk_usage_bytes(r.workspace);
     if (used > (policy_.limits.disk_mb << 20)) {
@@ -409,6 +401,38 @@ void Executor::finish(Running& r, const ChildExit& exit, std::vector<TestResult>
   }
   res.stop_unix = now_unix();
   done.push_back(std::move(res));
+}
+
+// A pytest test whose worker ended before reporting it: the harness stopped it, or it died
+// (os._exit, a segfault, the OOM killer), which fails the test as pytest-xdist fails it. What
+// the worker wrote to its stderr (Python's stacks on a timeout, a fatal error's report) says
+// where; the worker's workspace, with the test's tmp_path, stays.
+void Executor::finish_dead_worker_test(Running& r, TestResult res, std::vector<TestResult>& done) {
+  if (r.stop == StopReason::kNone && res.exit_status >= 0 && res.outcome == Outcome::kPassed) {
+    res.outcome = Outcome::kFailed;  // a worker never exits in the middle of a test by itself
+    res.longrepr = "exited with status 0";
+  }
+  if (r.stop == StopReason::kNone && res.outcome == Outcome::kFailed)
+    res.longrepr = std::string(r.sent ? "the pytest worker running this test died: "
+                                      : "the pytest worker for this test ended while collecting the tests: ") +
+                   (res.signal ? "killed by " + signal_description(res.signal) : res.longrepr.substr(0, res.longrepr.find(':')));
+  const std::string said = res.stderr_text.find_first_not_of(" \t\r\n") == std::string::npos ? "" : res.stderr_text;
+  if (r.stop == StopReason::kTimeout) res.longrepr = r.stop_message;  // without the one-line "last output"
+  if (!said.empty()) res.longrepr += "\n" + said;
+  r.worker->keep_workspace = true;
+  res.workspace = r.worker->workspace();
+  res.stop_unix = now_unix();
+  done.push_back(std::move(res));
+}
+
+std::vector<pid_t> Executor::other_children(const Running& except) const {
+  std::vector<pid_t> known;
+  for (const auto& other : running_)
+    if (other.get() != &except && other->child) known.push_back(other->child->pid());
+  for (const auto& w : workers_)
+    if (&w->process() != &const_cast<Running&>(except).process()) known.push_back(w->process().pid());
+  if (guard_) known.push_back(guard_->pid());
+  return known;
 }
 
 std::string this_host_name() {

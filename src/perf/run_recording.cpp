@@ -7,7 +7,9 @@
 
 namespace tellus_harness {
 
-std::string perf_key(const TestSpec& spec) { return spec.suite + "::" + spec.name; }
+// A pytest test's node id is stable wherever the run starts; a harness test's names its suite
+// by its `suite:` name, not by the path it was given as.
+std::string perf_key(const TestSpec& spec) { return spec.kind == "pytest" ? spec.nodeid : spec.suite + "::" + spec.name; }
 
 PerfRun perf_run_from(const RunOutcome& outcome) {
   const RunPlan& plan = outcome.plan;

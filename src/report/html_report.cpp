@@ -27,6 +27,8 @@ const char* color_of(Outcome o) {
     case Outcome::kFailed: return "#c62828";
     case Outcome::kError: return "#ef6c00";
     case Outcome::kSkipped: return "#9e9e9e";
+    case Outcome::kXfailed: return "#8d6e63";
+    case Outcome::kXpassed: return "#f9a825";
   }
   return "#9e9e9e";
 }
@@ -35,10 +37,10 @@ constexpr const char* kStyle = R"(
 body{font:14px/1.4 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:16px;color:#222}
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:28px}
 .cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:90px}
-.card b{display:block;font-size:22px}.passed b{color:#2e7d32}.failed b{color:#c62828}.error b{color:#ef6c00}.skipped b{color:#757575}
+.card b{display:block;font-size:22px}.passed b{color:#2e7d32}.failed b{color:#c62828}.error b{color:#ef6c00}.skipped b{color:#757575}.xfailed b{color:#8d6e63}.xpassed b{color:#f9a825}
 pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:300px;white-space:pre-wrap;word-break:break-all}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}
-.o-passed{color:#2e7d32}.o-failed{color:#c62828}.o-error{color:#ef6c00}.o-skipped{color:#757575}
+.o-passed{color:#2e7d32}.o-failed{color:#c62828}.o-error{color:#ef6c00}.o-skipped{color:#757575}.o-xfailed{color:#8d6e63}.o-xpassed{color:#f9a825}
 details{margin:8px 0;border:1px solid #eee;border-radius:4px;padding:4px 8px}summary{cursor:pointer}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:12px}
 .chart{border:1px solid #eee;border-radius:4px;padding:6px}.chart.regressed{border-color:#c62828}
@@ -54,8 +56,10 @@ void summary(std::ostringstream& h, const RunOutcome& o) {
     << " (timeout × " << num(o.plan.profile.timeout_multiplier) << ") · " << o.plan.ranks << " ranks · "
     << num(o.duration_s, "%.1f") << " s · exit code " << exit_code_for(o) << (o.interrupted ? " · interrupted" : "")
     << "</p><div class=cards>";
-  for (auto [label, n] : {std::pair{"passed", s.passed}, {"failed", s.failed}, {"error", s.error}, {"skipped", s.skipped}})
-    h << "<div class='card " << label << "'><b>" << n << "</b>" << label << "</div>";
+  for (auto [label, n] : {std::pair{"passed", s.passed}, {"failed", s.failed}, {"error", s.error}, {"skipped", s.skipped},
+                          {"xfailed", s.xfailed}, {"xpassed", s.xpassed}})
+    if (n > 0 || (label[0] != 'x'))  // pytest's xfail outcomes only where there are some
+      h << "<div class='card " << label << "'><b>" << n << "</b>" << label << "</div>";
   h << "<div class=card><b>" << s.total() << "</b>collected</div></div>";
 }
 

@@ -17,17 +17,37 @@ namespace {
 
 nlohmann::json phase(double duration, const char* outcome) { return {{"duration", duration}, {"outcome", outcome}}; }
 
-nlohmann::json pytest_test(const CollectedTest& t, const TestResult& r) {
+nlohmann::json keywords_of(const CollectedTest& t) {
+  if (t.spec.kind == "pytest") {
+    const auto params = nlohmann::json::parse(t.spec.params_json, nullptr, false);
+    if (params.is_object() && params.contains("keywords")) return params["keywords"];
+  }
   nlohmann::json keywords = nlohmann::json::array({t.spec.name});
   for (const auto& m : t.spec.markers) keywords.push_back(m);
   keywords.push_back(t.spec.suite);
-  nlohmann::json j = {{"nodeid", t.spec.nodeid}, {"lineno", t.spec.line}, {"keywords", keywords},
+  return keywords;
+}
+
+nlohmann::json pytest_test(const CollectedTest& t, const TestResult& r) {
+  // pytest counts lines from 0 (item.location), the harness's suites from 1.
+  const int lineno = t.spec.kind == "pytest" ? t.spec.line - 1 : t.spec.line;
+  nlohmann::json j = {{"nodeid", t.spec.nodeid}, {"lineno", lineno}, {"keywords", keywords_of(t)},
                       {"outcome", outcome_name(r.outcome)}};
-  const nlohmann::json crash = {{"path", t.spec.suite_file}, {"lineno", t.spec.line}, {"message", r.longrepr}};
+  // A pytest test that ran to its end: its phases as its worker reported them.
+  if (const auto report = nlohmann::json::parse(r.pytest_report_json.empty() ? "null" : r.pytest_report_json, nullptr, false);
+      report.is_object() && report.contains("stages")) {
+    if (report.contains("keywords")) j["keywords"] = report["keywords"];
+    for (const char* when : {"setup", "call", "teardown"})
+      if (report["stages"].contains(when)) j[when] = report["stages"][when];
+    return j;
+  }
+  // A pytest test the harness ended (a timeout, a dead worker): the first line says what happened.
+  const std::string message = t.spec.kind == "pytest" ? r.longrepr.substr(0, r.longrepr.find('\n')) : r.longrepr;
+  const nlohmann::json crash = {{"path", t.spec.suite_file}, {"lineno", lineno}, {"message", message}};
   if (r.outcome == Outcome::kSkipped) {
     j["setup"] = phase(r.setup_s, "skipped");
     j["setup"]["longrepr"] = "Skipped: " + r.longrepr;
-  } else if (r.phase == "setup") {
+  } else if (r.phase == "setup" || r.phase == "collect") {
     j["setup"] = phase(r.setup_s, "failed");
     j["setup"]["longrepr"] = r.longrepr;
     j["setup"]["crash"] = crash;
@@ -66,6 +86,11 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
     harness_tests.push_back(harness_test(outcome.results[i]));
     if (harness_tests.back()["metrics"].is_discarded()) harness_tests.back()["metrics"] = nlohmann::json::object();
   }
+  // As pytest-json-report: the files pytest could not collect (they are error entries in tests too).
+  nlohmann::json collectors = nlohmann::json::array();
+  for (const auto& t : plan.tests)
+    if (!t.collect_error.empty())
+      collectors.push_back({{"nodeid", t.spec.nodeid}, {"outcome", "failed"}, {"longrepr", t.collect_error}, {"result", nlohmann::json::array()}});
   nlohmann::json perf_keys = nlohmann::json::array();
   for (const auto& t : plan.tests) perf_keys.push_back(perf_key(t.spec));
   nlohmann::json ranks = nlohmann::json::array();
@@ -79,7 +104,9 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
       {"environment", {{"tellus-harness", TELLUS_HARNESS_VERSION}, {"Platform", std::string(u.sysname) + "-" + u.release + "-" + u.machine},
                        {"profile", plan.profile.name}}},
       {"summary", {{"passed", s.passed}, {"failed", s.failed}, {"skipped", s.skipped}, {"error", s.error},
+                   {"xfailed", s.xfailed}, {"xpassed", s.xpassed},
                    {"total", s.total()}, {"collected", plan.tests.size()}, {"deselected", plan.deselected}}},
+      {"collectors", collectors},
       {"tests", tests},
       {"warnings", outcome.warnings},
       {"harness", {{"version", TELLUS_HARNESS_VERSION}, {"command_line", redact_command_line(plan.command_line)}, {"profile", plan.profile},

@@ -1,9 +1,11 @@
 #include "tellus_harness/report/junit_xml.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "tellus_harness/common/utf8.hpp"
@@ -49,6 +51,98 @@ std::string xml_escape(std::string_view text) {
 }
 
 namespace {
+
+// pytest's --junitxml names (junitxml.mangle_test_address): the node id's file as a dotted
+// module path, then its classes, make the classname; the test with its parameters is the name.
+std::pair<std::string, std::string> pytest_junit_names(const std::string& nodeid) {
+  const std::size_t bracket = nodeid.find('[');
+  const std::string path = nodeid.substr(0, bracket);
+  const std::string params = bracket == std::string::npos ? "" : nodeid.substr(bracket);
+  std::vector<std::string> names;
+  for (std::size_t start = 0;;) {
+    const std::size_t sep = path.find("::", start);
+    names.push_back(path.substr(start, sep == std::string::npos ? std::string::npos : sep - start));
+    if (sep == std::string::npos) break;
+    start = sep + 2;
+  }
+  std::string& module = names.front();
+  std::replace(module.begin(), module.end(), '/', '.');
+  if (module.ends_with(".py")) module.resize(module.size() - 3);
+  names.back() += params;
+  std::string classname;
+  for (std::size_t i = 0; i + 1 < names.size(); ++i) classname += (i ? "." : "") + names[i];
+  return {classname, names.back()};
+}
+
+// A stage of a pytest test as its worker reported it (json_report's "setup", "call", ...).
+nlohmann::json pytest_stage(const TestResult& r, const char* when) {
+  if (r.pytest_report_json.empty()) return nullptr;
+  const auto report = nlohmann::json::parse(r.pytest_report_json, nullptr, false);
+  if (!report.is_object() || !report.contains("stages") || !report["stages"].contains(when)) return nullptr;
+  return report["stages"][when];
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// The child elements of a pytest test's <testcase>, as pytest's junitxml writes them.
+void pytest_outcome_elements(std::ostringstream& x, const CollectedTest& t, const TestResult& r) {
+  const nlohmann::json stage = pytest_stage(r, r.phase.c_str());
+  const std::string crash = stage.is_object() && stage.contains("crash") ? stage["crash"].value("message", "") : "";
+  const std::string text = xml_escape(stage.is_object() ? stage.value("longrepr", r.longrepr) : r.longrepr);
+  switch (r.outcome) {
+    case Outcome::kFailed:
+      x << "      <failure message=\"" << xml_escape(crash.empty() ? first_line(r.longrepr) : crash) << "\">" << text
+        << "</failure>\n";
+      break;
+    case Outcome::kError: {
+      const std::string message = r.phase == "collect" ? "collection failure"
+                                  : crash.empty()      ? first_line(r.longrepr)
+                                                       : "failed on " + r.phase + " with \"" + crash + "\"";
+      x << "      <error message=\"" << xml_escape(message) << "\">" << text << "</error>\n";
+      break;
+    }
+    case Outcome::kSkipped:
+      x << "      <skipped type=\"pytest.skip\" message=\"" << xml_escape(r.longrepr) << "\">"
+        << xml_escape(t.spec.suite_file + ":" + std::to_string(t.spec.line) + ": " + r.longrepr) << "</skipped>\n";
+      break;
+    case Outcome::kXfailed:
+      x << "      <skipped type=\"pytest.xfail\" message=\"" << xml_escape(r.longrepr) << "\"/>\n";
+      break;
+    case Outcome::kPassed:
+    case Outcome::kXpassed: break;
+  }
+}
+
+// The child elements of a harness test's <testcase>.
+void harness_outcome_elements(std::ostringstream& x, const TestResult& r) {
+  const std::string message = xml_escape(r.longrepr);
+  switch (r.outcome) {
+    case Outcome::kFailed:
+      x << "      <failure message=\"" << message << "\" type=\"failure\">" << message << "</failure>\n";
+      break;
+    case Outcome::kError:
+      x << "      <error message=\"" << message << "\" type=\"error\">" << message << "</error>\n";
+      break;
+    case Outcome::kSkipped:
+    case Outcome::kXfailed: x << "      <skipped message=\"" << message << "\"/>\n"; break;
+    case Outcome::kPassed:
+    case Outcome::kXpassed: break;
+  }
+}
+
+// A test's captured output: a harness test's streams; a pytest test's, every stage's in turn.
+std::pair<std::string, std::string> captured_output(const TestResult& r) {
+  if (r.pytest_report_json.empty()) return {r.stdout_text, r.stderr_text};
+  std::string out, err;
+  for (const char* when : {"setup", "call", "teardown"}) {
+    const nlohmann::json stage = pytest_stage(r, when);
+    if (!stage.is_object()) continue;
+    out += stage.value("stdout", "");
+    err += stage.value("stderr", "") + stage.value("log", "");
+  }
+  return {out + r.stdout_text, err + r.stderr_text};
+}
+
 // Seconds with 3 decimals, never negative (a clock step back) and never in exponent form.
 std::string junit_time(double seconds) {
   char buf[32];
@@ -82,30 +176,29 @@ void write_junit_xml(const RunOutcome& outcome, const std::string& path) {
       time += outcome.results[i].setup_s + outcome.results[i].call_s + outcome.results[i].teardown_s;
     }
     const Summary s = summarize(results);
-    x << "  <testsuite name=\"" << xml_escape(suite) << "\" tests=\"" << s.total() << "\" failures=\"" << s.failed
-      << "\" errors=\"" << s.error << "\" skipped=\"" << s.skipped << "\" time=\"" << junit_time(time) << "\" timestamp=\""
-      << stamp << "\" hostname=\"" << xml_escape(results.empty() ? "" : results.front().host) << "\">\n";
+    // A pytest file is a suite of its own, with the file where the schema allows it.
+    const bool pytest_file = plan.tests[indices.front()].spec.kind == "pytest";
+    x << "  <testsuite name=\"" << xml_escape(pytest_file ? pytest_junit_names(suite).second : suite) << "\" tests=\""
+      << s.total() << "\" failures=\"" << s.failed << "\" errors=\"" << s.error << "\" skipped=\"" << s.skipped + s.xfailed
+      << "\" time=\"" << junit_time(time) << "\" timestamp=\"" << stamp << "\" hostname=\""
+      << xml_escape(results.empty() ? "" : results.front().host) << "\"";
+    if (pytest_file) x << " file=\"" << xml_escape(suite) << "\"";
+    x << ">\n";
     x << "    <properties>\n      <property name=\"profile\" value=\"" << xml_escape(plan.profile.name) << "\"/>\n"
       << "      <property name=\"timeout_multiplier\" value=\"" << plan.profile.timeout_multiplier << "\"/>\n"
       << "    </properties>\n";
     for (auto i : indices) {
-      const auto& t = plan.tests[i].spec;
+      const auto& t = plan.tests[i];
       const auto& r = outcome.results[i];
-      x << "    <testcase classname=\"" << xml_escape(suite) << "\" name=\"" << xml_escape(t.name) << "\" time=\""
+      const bool pytest = t.spec.kind == "pytest";
+      const auto [classname, name] = pytest ? pytest_junit_names(t.spec.nodeid) : std::pair{suite, t.spec.name};
+      x << "    <testcase classname=\"" << xml_escape(classname) << "\" name=\"" << xml_escape(name) << "\" time=\""
         << junit_time(r.setup_s + r.call_s + r.teardown_s) << "\">\n";
-      const std::string message = xml_escape(r.longrepr);
-      switch (r.outcome) {
-        case Outcome::kFailed:
-          x << "      <failure message=\"" << message << "\" type=\"failure\">" << message << "</failure>\n";
-          break;
-        case Outcome::kError:
-          x << "      <error message=\"" << message << "\" type=\"error\">" << message << "</error>\n";
-          break;
-        case Outcome::kSkipped: x << "      <skipped message=\"" << message << "\"/>\n"; break;
-        case Outcome::kPassed: break;
-      }
-      if (!r.stdout_text.empty()) x << "      <system-out>" << xml_escape(r.stdout_text) << "</system-out>\n";
-      if (!r.stderr_text.empty()) x << "      <system-err>" << xml_escape(r.stderr_text) << "</system-err>\n";
+      if (pytest) pytest_outcome_elements(x, t, r);
+      else harness_outcome_elements(x, r);
+      const auto [out, err] = captured_output(r);
+      if (!out.empty()) x << "      <system-out>" << xml_escape(out) << "</system-out>\n";
+      if (!err.empty()) x << "      <system-err>" << xml_escape(err) << "</system-err>\n";
       x << "    </testcase>\n";
     }
     x << "  </testsuite>\n";

@@ -9,7 +9,7 @@ void to_json(nlohmann::json& j, const Profile& p) {
        {"max_concurrent_operations", p.max_concurrent_operations}, {"network_simulation", p.network_simulation},
        {"large_file_tests", p.large_file_tests}, {"storage_backends", p.storage_backends},
        {"resource_limits", {{"memory_mb", p.resource_limits.memory_mb}, {"disk_mb", p.resource_limits.disk_mb}}},
-       {"sources", p.sources}};
+       {"python", p.python}, {"sources", p.sources}};
 }
 
 void from_json(const nlohmann::json& j, Profile& p) {
@@ -22,6 +22,7 @@ void from_json(const nlohmann::json& j, Profile& p) {
   j.at("storage_backends").get_to(p.storage_backends);
   j.at("resource_limits").at("memory_mb").get_to(p.resource_limits.memory_mb);
   j.at("resource_limits").at("disk_mb").get_to(p.resource_limits.disk_mb);
+  p.python = j.value("python", "");
   j.at("sources").get_to(p.sources);
 }
 

@@ -21,7 +21,11 @@ std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<
     TestResult& r = results[i];
     r.index = static_cast<int>(i);
     r.nodeid = plan.tests[i].spec.nodeid;
-    if (!plan.tests[i].skip_reason.empty()) {
+    if (!plan.tests[i].collect_error.empty()) {
+      r.outcome = Outcome::kError;
+      r.phase = "collect";
+      r.longrepr = plan.tests[i].collect_error;
+    } else if (!plan.tests[i].skip_reason.empty()) {
       r.outcome = Outcome::kSkipped;
       r.phase = "setup";
       r.longrepr = plan.tests[i].skip_reason;
@@ -42,6 +46,8 @@ Summary summarize(const std::vector<TestResult>& results) {
       case Outcome::kFailed: ++s.failed; break;
       case Outcome::kSkipped: ++s.skipped; break;
       case Outcome::kError: ++s.error; break;
+      case Outcome::kXfailed: ++s.xfailed; break;
+      case Outcome::kXpassed: ++s.xpassed; break;
     }
   }
   return s;

@@ -20,7 +20,8 @@ std::string run_plan_path(const std::string& output_dir) { return (fs::path(outp
 
 std::string encode_run_plan(const RunPlan& plan) {
   nlohmann::json tests = nlohmann::json::array();
-  for (const auto& t : plan.tests) tests.push_back({{"spec", t.spec}, {"skip_reason", t.skip_reason}});
+  for (const auto& t : plan.tests)
+    tests.push_back({{"spec", t.spec}, {"skip_reason", t.skip_reason}, {"collect_error", t.collect_error}});
   const nlohmann::json j = {{"created", plan.created_unix},
                             {"run_id", plan.run_id},
                             {"root", plan.root},
@@ -33,13 +34,16 @@ std::string encode_run_plan(const RunPlan& plan) {
                             {"schedule", plan.schedule},
                             {"maxfail", plan.maxfail},
                             {"tests", tests},
-                            {"deselected", plan.deselected}};
+                            {"deselected", plan.deselected},
+                            {"pytest", {{"python", plan.pytest.python}, {"python_source", plan.pytest.python_source},
+                                        {"cwd", plan.pytest.cwd}, {"args", plan.pytest.args}}}};
   return j.dump(1) + "\n";
 }
 
 RunPlan redacted_for_record(const RunPlan& plan) {
   RunPlan r = plan;
   r.command_line = redact_command_line(plan.command_line);
+  r.pytest.args = redact_command_line(plan.pytest.args);
   for (auto& t : r.tests) {
     for (auto& [name, value] : t.spec.env) value = names_a_secret(name) ? "***" : redact_text(value);
     t.spec.backend_config = redact_text(t.spec.backend_config);
@@ -82,8 +86,15 @@ RunPlan decode_run_plan(const std::string& text) {
   plan.schedule = j.at("schedule").get<std::string>();
   plan.maxfail = j.at("maxfail").get<int>();
   for (const auto& t : j.at("tests"))
-    plan.tests.push_back({t.at("spec").get<TestSpec>(), t.at("skip_reason").get<std::string>()});
+    plan.tests.push_back({t.at("spec").get<TestSpec>(), t.at("skip_reason").get<std::string>(),
+                          t.value("collect_error", "")});
   plan.deselected = j.at("deselected").get<std::size_t>();
+  if (const auto p = j.find("pytest"); p != j.end()) {
+    plan.pytest.python = p->at("python").get<std::string>();
+    plan.pytest.python_source = p->at("python_source").get<std::string>();
+    plan.pytest.cwd = p->at("cwd").get<std::string>();
+    plan.pytest.args = p->at("args").get<std::vector<std::string>>();
+  }
   return plan;
 }
 

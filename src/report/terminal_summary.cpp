@@ -17,8 +17,12 @@ void print_terminal_summary(const RunOutcome& outcome, std::FILE* out) {
     std::fprintf(out, "%s %s - %s\n", r.outcome == Outcome::kFailed ? "FAILED" : "ERROR", r.nodeid.c_str(), why.c_str());
   }
   const Summary s = summarize(results);
-  std::fprintf(out, "%d passed, %d failed, %d skipped, %d error in %.2fs (profile %s, %d ranks)\n", s.passed, s.failed,
-               s.skipped, s.error, outcome.duration_s, outcome.plan.profile.name.c_str(), outcome.plan.ranks);
+  std::string counts = std::to_string(s.passed) + " passed, " + std::to_string(s.failed) + " failed, " +
+                       std::to_string(s.skipped) + " skipped, ";
+  if (s.xfailed > 0) counts += std::to_string(s.xfailed) + " xfailed, ";
+  if (s.xpassed > 0) counts += std::to_string(s.xpassed) + " xpassed, ";
+  std::fprintf(out, "%s%d error in %.2fs (profile %s, %d ranks)\n", counts.c_str(), s.error, outcome.duration_s,
+               outcome.plan.profile.name.c_str(), outcome.plan.ranks);
   if (outcome.interrupted) std::fprintf(out, "!!! run interrupted: unfinished tests are reported as errors !!!\n");
   for (const auto& w : outcome.warnings) std::fprintf(out, "warning: %s\n", w.c_str());
   std::fprintf(out, "JSON report:  %s\nJUnit report: %s\nHTML report:  %s\n", outcome.plan.json_report_path.c_str(),

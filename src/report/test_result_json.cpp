@@ -13,12 +13,14 @@ std::string_view outcome_name(Outcome o) {
     case Outcome::kFailed: return "failed";
     case Outcome::kSkipped: return "skipped";
     case Outcome::kError: return "error";
+    case Outcome::kXfailed: return "xfailed";
+    case Outcome::kXpassed: return "xpassed";
   }
   return "error";
 }
 
 Outcome parse_outcome(std::string_view name) {
-  for (Outcome o : {Outcome::kPassed, Outcome::kFailed, Outcome::kSkipped, Outcome::kError})
+  for (Outcome o : {Outcome::kPassed, Outcome::kFailed, Outcome::kSkipped, Outcome::kError, Outcome::kXfailed, Outcome::kXpassed})
     if (outcome_name(o) == name) return o;
   throw std::invalid_argument("unknown outcome '" + std::string(name) + "'");
 }
@@ -38,6 +40,10 @@ void to_json(nlohmann::json& j, const TestResult& r) {
        {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
        {"leftover_processes", r.leftover_processes},
        {"workspace", r.workspace}, {"metrics", metrics}};
+  if (!r.pytest_report_json.empty()) {
+    auto pytest = nlohmann::json::parse(r.pytest_report_json, nullptr, false);
+    if (!pytest.is_discarded()) j["pytest"] = std::move(pytest);
+  }
 }
 
 namespace {
@@ -76,6 +82,7 @@ void from_json(const nlohmann::json& j, TestResult& r) {
   r.leftover_processes = int_field(j, "leftover_processes", 0);
   r.workspace = j.value("workspace", "");
   r.metrics_json = j.contains("metrics") ? j["metrics"].dump() : "{}";
+  if (const auto it = j.find("pytest"); it != j.end() && it->is_object()) r.pytest_report_json = it->dump();
 }
 
 }  // namespace tellus_harness

@@ -25,6 +25,7 @@ struct Profile {
   std::vector<std::string> storage_backends;
   ResourceLimits resource_limits;
   std::string alert_webhook;  // optional; a secret: never printed whole
+  std::string python;         // the interpreter for pytest suites; empty: python3
   // value name -> where the value came from, e.g. "environment TELLUS_TIMEOUT_MULTIPLIER".
   std::map<std::string, std::string> sources;
 };

@@ -16,13 +16,19 @@ struct SelectionOptions {
 
 struct CollectedTest {
   TestSpec spec;
-  std::string skip_reason;  // empty: the test runs
+  std::string skip_reason;    // not empty: skipped by a profile gate, with why
+  std::string collect_error;  // not empty: collecting it failed (a pytest import error); an error
+  bool runnable() const { return skip_reason.empty() && collect_error.empty(); }
 };
 
 struct Selection {
   std::vector<CollectedTest> tests;
   std::size_t deselected = 0;
 };
+
+// Why the profile skips a test: `large_file_tests: false` and a test marked slow; a storage
+// backend, needed or named by a marker, that the profile does not enable. "" when it runs.
+std::string profile_gate_reason(const TestSpec& test, const Profile& profile);
 
 // Throws UserError for a bad expression.
 Selection select_tests(std::vector<TestSpec> tests, const SelectionOptions& options, const Profile& profile);

@@ -26,6 +26,8 @@ struct RunRequest {
   std::string progress = "auto";  // auto | lines | none
   std::string perf_store;         // empty: default_perf_store(); "none": do not record
   std::string webhook;            // empty: TELLUS_ALERT_WEBHOOK, else the profile's alert_webhook
+  std::string python;                     // --python: the interpreter for pytest paths
+  std::vector<std::string> pytest_args;   // everything after --pytest-args
   std::vector<std::string> command_line;
 };
 

@@ -17,6 +17,7 @@ struct ChildLaunch {
   std::vector<std::string> env;  // "NAME=value", the whole environment
   std::string cwd;
   std::string contain_exe;       // the tellus-contain program
+  int channel_fd = -1;           // when set: given to the program as its fd 4 (a pytest worker's channel)
 };
 
 // The program could not be started (not found, not executable, workspace unusable).

@@ -3,13 +3,17 @@
 // workspace, and enforces the timeout (× multiplier, SIGTERM then SIGKILL after a grace
 // period), the memory limit (resident memory of the test's process group) and the disk limit
 // (its workspace). Every test runs under its own subreaper (tellus-contain), so nothing it
-// starts outlives it: the result counts what had to be killed. Plain C++: no MPI, so unit tests drive it directly.
+// starts outlives it: the result counts what had to be killed. pytest tests run in long-lived
+// pytest workers instead (pytest_worker.hpp), one test at a time each, under the same limits;
+// a worker that times out or dies is killed with all it started and replaced.
+// Plain C++: no MPI, so unit tests drive it directly.
 #include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "tellus_harness/config/profile.hpp"
+#include "tellus_harness/config/pytest_invocation.hpp"
 #include "tellus_harness/config/test_spec.hpp"
 #include "tellus_harness/exec/test_result.hpp"
 
@@ -34,7 +38,13 @@ struct ExecutionPolicy {
   double memory_sample_interval_s = 0.05;
   double disk_check_interval_s = 1.0;
   bool network_simulation = false;  // the profile's: remote backends go through the fault proxy
+  PytestInvocation pytest;          // how pytest workers start (the run's pytest paths)
+  std::string pytest_plugin_dir;    // where tellus_harness_pytest.py is; found when empty
+  double worker_exit_grace_s = 60;  // after its last test, for a worker's session teardown
 };
+
+class PytestWorker;
+struct PytestOutcome;
 
 class Executor {
  public:
@@ -55,17 +65,29 @@ class Executor {
   // interrupt grace periods); they finish with outcome error and `reason`. Keep calling
   // wait() until idle().
   void stop_all(const std::string& reason);
-  // Waits for background workspace removals; returns the problems met (for warnings).
+  // Ends the pytest workers (their session fixtures are torn down) and waits for background
+  // workspace removals; returns the problems met (for warnings).
   std::vector<std::string> finish_cleanup();
 
   struct Running;
 
  private:
   void finish(Running& r, const struct ChildExit& exit, std::vector<TestResult>& done);
+  void finish_dead_worker_test(Running& r, TestResult res, std::vector<TestResult>& done);
   void kill_now(Running& r, std::chrono::steady_clock::time_point now);
   void enforce_limits();
+  std::vector<pid_t> other_children(const Running& except) const;
+  // pytest tests (executor_pytest.cpp)
+  void start_pytest(int index, const TestSpec& spec, double start_unix);
+  void send_to_worker(Running& r);
+  void serve_workers(std::vector<TestResult>& done);
+  void finish_pytest(Running& r, const PytestOutcome& outcome, std::vector<TestResult>& done);
+  void end_workers();
   ExecutionPolicy policy_;
   std::vector<std::unique_ptr<Running>> running_;
+  std::vector<std::unique_ptr<PytestWorker>> workers_;
+  int workers_started_ = 0;
+  std::vector<std::string> problems_;  // for finish_cleanup()
   std::vector<TestResult> early_;  // setup failures, returned by the next wait()
   std::chrono::steady_clock::time_point next_memory_sample_;
   std::unique_ptr<class OrphanGuard> guard_;  // started with the first test

@@ -4,9 +4,11 @@
 
 namespace tellus_harness {
 
-enum class Outcome { kPassed, kFailed, kSkipped, kError };
+// pytest's outcomes. xfailed: failed as a test marked xfail expected; xpassed: such a test
+// passed (a strict xfail that passes is failed, as pytest reports it).
+enum class Outcome { kPassed, kFailed, kSkipped, kError, kXfailed, kXpassed };
 
-std::string_view outcome_name(Outcome o);        // "passed", "failed", "skipped", "error"
+std::string_view outcome_name(Outcome o);        // "passed", "failed", "skipped", "error", "xfailed", "xpassed"
 Outcome parse_outcome(std::string_view name);     // inverse; throws std::invalid_argument
 
 // What one test did: produced by the executor on the rank that ran it, journaled there,
@@ -29,6 +31,9 @@ struct TestResult {
   int leftover_processes = 0;  // processes still running when the test ended, killed then
   std::string workspace;      // kept workspace path, empty once removed
   std::string metrics_json = "{}";  // {"metric": value} reported by the test
+  // pytest tests: the worker's report, {"stages": {"setup": {...}, "call": ..., "teardown": ...},
+  // "keywords": [...]} with pytest-json-report's fields per stage; empty for harness tests.
+  std::string pytest_report_json;
 };
 
 }  // namespace tellus_harness

@@ -16,8 +16,8 @@ struct RankSummary {
 };
 
 struct Summary {
-  int passed = 0, failed = 0, skipped = 0, error = 0;
-  int total() const { return passed + failed + skipped + error; }
+  int passed = 0, failed = 0, skipped = 0, error = 0, xfailed = 0, xpassed = 0;
+  int total() const { return passed + failed + skipped + error + xfailed + xpassed; }
 };
 
 struct RunOutcome {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tellus_harness/config/profile.hpp"
+#include "tellus_harness/config/pytest_invocation.hpp"
 #include "tellus_harness/config/selection.hpp"
 
 namespace tellus_harness {
@@ -24,6 +25,7 @@ struct RunPlan {
   int maxfail = 0;
   std::vector<CollectedTest> tests;
   std::size_t deselected = 0;
+  PytestInvocation pytest;  // how the ranks start pytest workers; unused without pytest paths
 };
 
 // atomically, to <output_dir>/run.json, with secrets redacted (redacted_for_record)

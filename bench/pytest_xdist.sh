@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# pytest suites: tellus-harness on `mpirun -np 2` against pytest-xdist's `pytest -n 2` on the
+# same files, both sides in this run, wall time of the whole command (start-up included),
+# RUNS times each, alternating.
+#  1. 2,000 trivial tests in 40 files.                          Goal: <= 0.8 x xdist.
+#  2. 200 sleep tests with heavy-tailed durations (Pareto as in balance.sh), the harness's
+#     second run (durations from its history) against xdist's best distribution here.
+#                                          Goal: <= 0.85 x xdist, makespan / bound <= 1.05.
+# Debian 12's python3-pytest-xdist is 3.1.0, which has no --dist worksteal (new in 3.2.0):
+# the reference is --dist load, xdist's default, which hands out small batches on demand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/common.sh
+source scripts/mpi-env
+HARNESS=$(realpath "${HARNESS:-build/src/tellus-harness}")
+PYTHON=${PYTHON:-/usr/bin/python3}
+RUNS=${RUNS:-3}
+SEED=${SEED:-42}
+work=$(mktemp -d /tmp/tellus-bench-pytest.XXXX)
+trap 'rm -rf "$work"' EXIT
+
+# 1. trivial tests
+mkdir -p "$work/trivial/tests"
+echo "[pytest]" > "$work/trivial/pytest.ini"
+for f in $(seq -w 1 40); do
+  for t in $(seq -w 1 50); do printf 'def test_%s():\n    assert True\n\n' "$t"; done > "$work/trivial/tests/test_f$f.py"
+done
+# 2. heavy-tailed sleeps: Pareto(alpha 1.5, minimum 0.05 s), capped at 3 s, 20 files of 10
+mkdir -p "$work/tailed/tests"
+echo "[pytest]" > "$work/tailed/pytest.ini"
+awk -v seed="$SEED" -v dir="$work/tailed/tests" 'BEGIN { srand(seed);
+  for (i = 0; i < 200; i++) { d = 0.05 / (1 - rand()) ^ (1 / 1.5); if (d > 3) d = 3;
+    f = sprintf("%s/test_s%02d.py", dir, int(i / 10)); if (i % 10 == 0) print "import time\n" > f;
+    printf "def test_%03d():\n    time.sleep(%.3f)\n\n", i, d >> f; total += d; if (d > longest) longest = d }
+  printf "%.3f %.3f\n", total, longest > (dir "/../durations") }'
+read -r total longest < "$work/tailed/durations"
+bound=$(echo "l = $longest; q = $total / 2; if (l > q) l else q" | bc -l)
+
+harness() {  # DIR OUT [extra options]
+  local dir=$1 out=$2; shift 2
+  rm -rf "$out"
+  (cd "$dir" && mpirun -np 2 "$HARNESS" run tests --python "$PYTHON" --progress none --output-dir "$out" "$@" >/dev/null) || true
+}
+xdist() {  # DIR
+  (cd "$1" && "$PYTHON" -m pytest -n 2 --dist load -p no:cacheprovider -q tests >/dev/null) || true
+}
+timed() { local t0; t0=$(now); "$@"; echo "$(now) - $t0" | bc -l; }
+
+: > "$work/t.ours"; : > "$work/t.xdist"
+for run in $(seq 1 "$RUNS"); do
+  timed harness "$work/trivial" "$work/out" --perf-store none >> "$work/t.ours"
+  timed xdist "$work/trivial" >> "$work/t.xdist"
+done
+ours=$(median < "$work/t.ours"); theirs=$(median < "$work/t.xdist")
+printf '2000 trivial tests, 40 files, 2 ranks/workers, %d runs each (median wall time)\n' "$RUNS"
+printf '  tellus-harness -np 2: %.2f s   pytest -n 2: %.2f s   ratio %.2f (goal <= 0.8)\n' "$ours" "$theirs" \
+  "$(echo "$ours / $theirs" | bc -l)"
+
+# The first run records every test's duration in a perf store of its own; the measured runs
+# schedule from it (longest first, then stealing).
+harness "$work/tailed" "$work/out" --perf-store "$work/perf"
+: > "$work/h.ours"; : > "$work/h.xdist"; : > "$work/h.ratio"
+for run in $(seq 1 "$RUNS"); do
+  timed harness "$work/tailed" "$work/out" --perf-store "$work/perf" >> "$work/h.ours"
+  jq --argjson bound "$bound" '([.harness.tests[].stop] | max) - ([.harness.tests[].start] | min) | . / $bound' \
+    "$work/out/report.json" >> "$work/h.ratio"
+  timed xdist "$work/tailed" >> "$work/h.xdist"
+done
+ours=$(median < "$work/h.ours"); theirs=$(median < "$work/h.xdist")
+printf '200 heavy-tailed sleep tests (total %.2f s, longest %.2f s, bound %.2f s on 2), %d runs each\n' "$total" "$longest" "$bound" "$RUNS"
+printf '  tellus-harness -np 2 (2nd run on): %.2f s   pytest -n 2 --dist load: %.2f s   ratio %.2f (goal <= 0.85)\n' \
+  "$ours" "$theirs" "$(echo "$ours / $theirs" | bc -l)"
+printf '  tellus-harness makespan / bound = %.3f (median; runs: %s) (goal <= 1.05)\n' "$(median < "$work/h.ratio")" \
+  "$(tr '\n' ' ' < "$work/h.ratio")"

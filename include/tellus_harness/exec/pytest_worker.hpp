@@ -1,0 +1,81 @@
+#pragma once
+// A long-lived pytest process that runs the rank's pytest tests one node id at a time (the
+// worker mode of python/tellus_harness_pytest.py), under its own tellus-contain subreaper like
+// any test, in the directory the run was launched from, with a workspace of its own that
+// holds its --basetemp (tmp_path) and pytest cache. The Executor decides what it runs and
+// when it is stopped; this class starts it and speaks its protocol.
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tellus_harness/config/pytest_invocation.hpp"
+#include "tellus_harness/exec/child_process.hpp"
+#include "tellus_harness/exec/test_result.hpp"
+
+namespace tellus_harness {
+
+struct PytestWorkerSetup {
+  PytestInvocation invocation;
+  std::string plugin_dir;
+  std::string contain_exe;
+  std::string output_dir;              // workspaces go under <output_dir>/work/
+  std::vector<std::string> env;        // the environment every test gets ("NAME=value")
+  std::size_t capture_bytes = 64 * 1024;
+};
+
+// One test's outcome as the worker reported it.
+struct PytestOutcome {
+  std::string nodeid;
+  Outcome outcome = Outcome::kError;
+  std::string phase = "call";
+  std::string longrepr;
+  std::string report_json;  // TestResult::pytest_report_json
+  double setup_s = 0, call_s = 0, teardown_s = 0;
+};
+
+// What arrived from a worker since the last look.
+struct PytestWorkerNews {
+  bool became_ready = false;
+  std::vector<PytestOutcome> outcomes;
+  std::vector<std::string> problems;  // a failed session teardown, a garbled message
+};
+
+class PytestWorker {
+ public:
+  // Creates the workspace (<output_dir>/work/pytest+r<rank>w<id>) and starts pytest. Throws
+  // std::runtime_error (or SpawnFailure) when it cannot.
+  PytestWorker(const PytestWorkerSetup& setup, int rank, int id);
+  ~PytestWorker();
+  PytestWorker(const PytestWorker&) = delete;
+  PytestWorker& operator=(const PytestWorker&) = delete;
+
+  ChildProcess& process() { return *child_; }
+  int channel_fd() const { return channel_; }
+  const std::string& workspace() const { return workspace_; }
+  bool ready() const { return ready_; }
+
+  // Asks for one test; false when the channel is gone (the worker is dying).
+  bool run(const std::string& nodeid);
+  // Reads what the worker sent, without blocking.
+  PytestWorkerNews receive();
+  // No more tests: the worker tears down its fixtures and exits.
+  void finish_input();
+
+  bool keep_workspace = false;  // a test here did not pass: its tmp_path stays for the user
+  bool retiring = false;        // being killed: runs no more tests
+
+ private:
+  void take_line(const std::string& line, PytestWorkerNews& news);
+  std::string workspace_;
+  std::unique_ptr<ChildProcess> child_;
+  int channel_ = -1;
+  bool ready_ = false;
+  std::string inbox_;  // a message not yet complete
+};
+
+// A worker's report of one test (the plugin's "result" object) as an outcome. Unknown
+// outcomes and missing fields make an error outcome that says so.
+PytestOutcome parse_pytest_outcome(const std::string& result_json);
+
+}  // namespace tellus_harness

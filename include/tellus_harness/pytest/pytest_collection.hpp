@@ -1,0 +1,30 @@
+#pragma once
+// Rank 0 collects pytest paths with the project's own Python and pytest (collect mode of the
+// plugin python/tellus_harness_pytest.py): node ids, markers and parametrization are pytest's,
+// -m and -k select with pytest's semantics, and an import error is that file's error entry.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "tellus_harness/config/pytest_invocation.hpp"
+#include "tellus_harness/config/selection.hpp"
+
+namespace tellus_harness {
+
+struct PytestCollection {
+  std::vector<CollectedTest> tests;  // the selected items, then the files that failed to collect
+  std::size_t deselected = 0;
+  std::string rootdir;
+};
+
+// Runs `python -m pytest --collect-only` with the plugin. Tests without a timeout marker get
+// `default_timeout_s`. Throws UserError for what pytest refuses (its usage errors, markers
+// --strict-markers does not know, an interpreter without pytest), with pytest's own words.
+PytestCollection collect_pytest_tests(const PytestInvocation& invocation, const std::string& plugin_dir,
+                                      double default_timeout_s);
+
+// The manifest the plugin wrote, as tests (exposed for the unit tests). UserError naming
+// `source` when it is not what the plugin writes.
+PytestCollection parse_pytest_manifest(const std::string& text, const std::string& source, double default_timeout_s);
+
+}  // namespace tellus_harness

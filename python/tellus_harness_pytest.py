@@ -1,0 +1,218 @@
+"""tellus-harness's pytest plugin: loaded by tellus-harness with ``-p tellus_harness_pytest``.
+
+TELLUS_PYTEST_MODE chooses what it does; without it the plugin does nothing.
+
+collect  After pytest's own collection and selection (-m, -k, the project's ini, conftest
+         hooks), writes the selected items and the collection errors as JSON to
+         TELLUS_PYTEST_MANIFEST. pytest runs with --collect-only.
+worker   After collecting the same way, runs the node ids its rank sends on the channel (the
+         socket at fd TELLUS_PYTEST_CHANNEL_FD), one at a time, and sends back each test's
+         reports. One JSON object a line each way:
+           rank -> worker   {"run": NODEID}
+           worker -> rank   {"ready": N}                   collected N items, waiting
+                            {"result": {...}}              one test, all its phases
+                            {"teardown_error": TEXT}       a session fixture failed at the end
+         End of input: the worker tears down what is left and exits.
+
+Each test's own fixtures are torn down after it, as under plain pytest. Fixtures of wider
+scope (class, module, package, session) stay up while the next test shares them; they are
+torn down when the next test does not, so a failure there is reported on that next test.
+"""
+import faulthandler
+import json
+import os
+import signal
+import socket
+import sys
+import time
+
+import pytest
+
+MODE = os.environ.get("TELLUS_PYTEST_MODE", "")
+CAPTURE_BYTES = int(os.environ.get("TELLUS_PYTEST_CAPTURE_BYTES", "65536"))
+
+
+def _bounded(text, limit=CAPTURE_BYTES):
+    """The first and last limit/2 bytes of text, as the harness keeps a test's output."""
+    data = text.encode("utf-8", "replace")
+    if len(data) <= limit:
+        return text
+    half = limit // 2
+    omitted = len(data) - 2 * half
+    return (data[:half].decode("utf-8", "replace") + "\n[... %d bytes omitted ...]\n" % omitted +
+            data[-half:].decode("utf-8", "replace"))
+
+
+def _timeout_of(item):
+    marker = item.get_closest_marker("timeout")
+    if marker is None:
+        return None
+    value = marker.args[0] if marker.args else marker.kwargs.get("timeout")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return repr(value)  # the harness says what is wrong with it
+
+
+def _describe(item):
+    path, lineno, _ = item.location
+    markers = []
+    for marker in item.iter_markers():
+        if marker.name not in markers:
+            markers.append(marker.name)
+    return {"nodeid": item.nodeid, "path": path, "lineno": lineno if lineno is not None else -1,
+            "name": item.name, "markers": markers, "keywords": sorted(item.keywords),
+            "timeout": _timeout_of(item)}
+
+
+def _collect_error(report):
+    return {"nodeid": report.nodeid, "longrepr": _bounded(str(report.longrepr))}
+
+
+class Collector:
+    def __init__(self, manifest):
+        self.manifest = manifest
+        self.errors = []
+        self.deselected = 0
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.errors.append(_collect_error(report))
+
+    def pytest_deselected(self, items):
+        self.deselected += len(items)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session):
+        manifest = {"rootdir": str(session.config.rootpath), "items": [_describe(i) for i in session.items],
+                    "errors": self.errors, "deselected": self.deselected}
+        tmp = self.manifest + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(manifest, f)
+        os.replace(tmp, self.manifest)
+
+
+class _KeepParents:
+    """Stands in for "the next test shares this one's class and module": pytest's teardown
+    then ends with the test's own fixtures (SetupState.teardown_exact reads listchain())."""
+
+    def __init__(self, item):
+        self._chain = item.listchain()[:-1] + [self]
+
+    def listchain(self):
+        return self._chain
+
+
+def _stage(report):
+    stage = {"duration": report.duration, "outcome": report.outcome}
+    if report.longrepr is not None:
+        stage["longrepr"] = _bounded(str(report.longrepr))
+        crash = getattr(report.longrepr, "reprcrash", None)
+        if crash is not None:
+            stage["crash"] = {"path": crash.path, "lineno": crash.lineno, "message": _bounded(crash.message)}
+    # This phase's own output: report.capstdout also holds the earlier phases'.
+    for key, title in (("stdout", "Captured stdout "), ("stderr", "Captured stderr "), ("log", "Captured log ")):
+        text = "".join(content for name, content in report.sections if name == title + report.when)
+        if text:
+            stage[key] = _bounded(text)
+    return stage
+
+
+def _reason(report, category):
+    if category in ("xfailed", "xpassed"):
+        reason = getattr(report, "wasxfail", "")
+        return reason[len("reason: "):] if reason.startswith("reason: ") else reason
+    if category == "skipped" and isinstance(report.longrepr, tuple):
+        reason = report.longrepr[2]
+        return reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason
+    if report.longrepr is None:
+        return ""
+    # The crash's one line first, as pytest's short summary shows it, then the whole report.
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = _bounded(str(report.longrepr))
+    return "%s\n\n%s" % (crash.message, text) if crash is not None else text
+
+
+class Worker:
+    def __init__(self, config, fd):
+        self.config = config
+        os.set_inheritable(fd, False)  # not for the processes tests start
+        self.channel = socket.socket(fileno=fd)
+        self.input = self.channel.makefile("rb")
+        self.reports = []
+        self.collected = 0
+
+    def send(self, message):
+        self.channel.sendall((json.dumps(message) + "\n").encode("utf-8", "replace"))
+
+    def pytest_runtest_logreport(self, report):
+        self.reports.append(report)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session):
+        self.collected = len(session.items)
+        self.send({"ready": self.collected})
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session):
+        items = {item.nodeid: item for item in session.items}
+        for line in self.input:
+            nodeid = json.loads(line)["run"]
+            item = items.get(nodeid)
+            if item is None:
+                self.send({"result": {"nodeid": nodeid, "outcome": "error", "phase": "setup",
+                                      "longrepr": "this worker's pytest did not collect %s (of %d items): "
+                                                  "collection differs between processes" % (nodeid, self.collected)}})
+                continue
+            self.send({"result": self.run(item)})
+        try:
+            session._setupstate.teardown_exact(None)
+        except BaseException as e:  # a session or module fixture's teardown
+            self.send({"teardown_error": _bounded("%s: %s" % (type(e).__name__, e))})
+        return True
+
+    def run(self, item):
+        from _pytest.runner import CallInfo
+
+        self.reports = []
+        start = time.time()
+        # Wider fixtures of earlier tests that this one does not share end now; their failure is
+        # this test's setup error, with pytest's report of it.
+        ending = CallInfo.from_call(lambda: item.session._setupstate.teardown_exact(item), when="setup")
+        inherited = None
+        if ending.excinfo is not None:
+            inherited = item.ihook.pytest_runtest_makereport(item=item, call=ending)
+        item.ihook.pytest_runtest_protocol(item=item, nextitem=_KeepParents(item))
+        stop = time.time()
+        result = {"nodeid": item.nodeid, "outcome": "passed", "phase": "call", "longrepr": "", "stages": {},
+                  "keywords": sorted(item.keywords), "start": start, "stop": stop}
+        for report in self.reports:
+            result["stages"][report.when] = _stage(report)
+            category = self.config.hook.pytest_report_teststatus(report=report, config=self.config)[0]
+            if category not in ("passed", ""):
+                # As pytest-json-report: the last phase that did not pass decides.
+                result.update(outcome=category, phase=report.when, longrepr=_reason(report, category))
+        if inherited is not None:
+            text = "error in the teardown of fixtures set up for an earlier test:\n" + _bounded(str(inherited.longrepr))
+            result.update(outcome="error", phase="setup",
+                          longrepr=text + ("\n\n" + result["longrepr"] if result["longrepr"] else ""))
+        return result
+
+
+def pytest_configure(config):
+    if MODE == "collect":
+        config.pluginmanager.register(Collector(os.environ["TELLUS_PYTEST_MANIFEST"]), "tellus-harness-collector")
+    elif MODE == "worker":
+        fd = int(os.environ["TELLUS_PYTEST_CHANNEL_FD"])
+        config.pluginmanager.register(Worker(config, fd), "tellus-harness-worker")
+
+
+if MODE == "worker":
+    # pytest's terminal output is the rank's business, not the test's: it goes nowhere. The
+    # real stderr stays, for crashes; on SIGTERM (a timeout) the Python stacks go there first,
+    # so the report says where the test hung.
+    _stderr = os.fdopen(os.dup(2), "w")
+    faulthandler.register(signal.SIGTERM, file=_stderr, all_threads=True, chain=True)
+    _null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(_null, 1)
+    os.close(_null)

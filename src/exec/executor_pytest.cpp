@@ -1,0 +1,211 @@
+// The Executor's pytest tests: each runs in a long-lived pytest worker (pytest_worker.hpp),
+// one test at a time per worker, at most max_concurrent workers per rank. Timeouts and limits
+// are the Executor's own (executor.cpp); this file starts and feeds the workers, turns their
+// reports into results, and ends them when the rank has no more tests.
+#include <poll.h>
+
+#include <algorithm>
+
+#include "executor_internals.hpp"
+#include "tellus_harness/exec/interrupt.hpp"
+#include "tellus_harness/exec/orphan_guard.hpp"
+#include "tellus_harness/exec/wall_clock.hpp"
+#include "tellus_harness/exec/workspace_remover.hpp"
+
+extern char** environ;
+
+namespace tellus_harness {
+
+namespace {
+
+bool passed_as_expected(Outcome o) {
+  return o == Outcome::kPassed || o == Outcome::kSkipped || o == Outcome::kXfailed || o == Outcome::kXpassed;
+}
+
+void drain_into(int fd, OutputCapture* capture) {
+  if (fd < 0) return;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      if (capture) capture->append(std::string_view(buf, static_cast<std::size_t>(n)));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return;
+  }
+}
+
+}  // namespace
+
+void Executor::start_pytest(int index, const TestSpec& spec, double start_unix) {
+  // An idle worker, else a new one (the rank never runs more tests at once than its slots).
+  PytestWorker* worker = nullptr;
+  for (const auto& w : workers_) {
+    const bool busy = std::any_of(running_.begin(), running_.end(), [&](const auto& r) { return r->worker == w.get(); });
+    if (!busy && !w->retiring) {
+      worker = w.get();
+      break;
+    }
+  }
+  if (!worker) {
+    if (policy_.pytest_plugin_dir.empty()) policy_.pytest_plugin_dir = find_pytest_plugin_dir(policy_.self_exe);
+    if (policy_.pytest_plugin_dir.empty())
+      throw std::runtime_error("tellus_harness_pytest.py, the pytest plugin of tellus-harness, is not installed");
+    PytestWorkerSetup setup;
+    setup.invocation = policy_.pytest;
+    setup.plugin_dir = policy_.pytest_plugin_dir;
+    setup.contain_exe = policy_.contain_exe;
+    setup.output_dir = policy_.output_dir;
+    setup.capture_bytes = policy_.capture_bytes;
+    for (char** e = environ; *e; ++e) setup.env.emplace_back(*e);
+    for (const auto& kv : {"TELLUS_HARNESS_RANK=" + std::to_string(policy_.rank), "TELLUS_PROFILE=" + policy_.profile_name,
+                           "TELLUS_MAX_CONCURRENT_OPERATIONS=" + std::to_string(policy_.max_concurrent)})
+      setup.env.push_back(kv);
+    if (policy_.network_simulation) setup.env.push_back("TELLUS_NETWORK_SIMULATION=1");
+    if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
+    workers_.push_back(std::make_unique<PytestWorker>(setup, policy_.rank, ++workers_started_));
+    worker = workers_.back().get();
+    register_process_group(worker->process().pid());
+    guard_->watch(worker->process().pid());
+  }
+  auto run = std::make_unique<Running>(policy_.capture_bytes);
+  run->index = index;
+  run->spec = spec;
+  run->worker = worker;
+  run->workspace = worker->workspace();
+  run->program = policy_.pytest.python;
+  run->start_unix = start_unix;
+  run->started = Clock::now();
+  run->setup_s = 0;
+  // Until the worker has collected, the limit is its start's; then the test's own.
+  run->deadline = run->started + seconds(policy_.worker_exit_grace_s * policy_.timeout_multiplier);
+  run->next_disk_check = run->started + seconds(policy_.disk_check_interval_s);
+  if (running_.empty()) next_memory_sample_ = run->started;
+  running_.push_back(std::move(run));
+  if (worker->ready()) send_to_worker(*running_.back());
+}
+
+void Executor::send_to_worker(Running& r) {
+  r.sent = true;
+  r.started = Clock::now();
+  r.setup_s = now_unix() - r.start_unix;  // waiting for the worker to start
+  r.deadline = r.started + seconds(r.spec.timeout_s * policy_.timeout_multiplier);
+  if (!r.worker->run(r.spec.nodeid)) {
+    r.stop = StopReason::kStopped;
+    r.stop_message = "the pytest worker stopped reading its requests; it was killed";
+    kill_now(r, r.started);
+  }
+}
+
+void Executor::serve_workers(std::vector<TestResult>& done) {
+  for (std::size_t i = 0; i < workers_.size();) {
+    PytestWorker& w = *workers_[i];
+    auto current = std::find_if(running_.begin(), running_.end(), [&](const auto& r) { return r->worker == &w; });
+    Running* r = current == running_.end() ? nullptr : current->get();
+    drain_into(w.process().stdout_fd(), r ? &r->out : nullptr);
+    drain_into(w.process().stderr_fd(), r ? &r->err : nullptr);
+    PytestWorkerNews news = w.receive();
+    for (auto& p : news.problems) problems_.push_back(std::move(p));
+    if (news.became_ready && r && !r->sent && r->stop == StopReason::kNone) send_to_worker(*r);
+    for (const auto& outcome : news.outcomes) {
+      if (!r || !r->sent || outcome.nodeid != r->spec.nodeid) {
+        problems_.push_back("pytest worker " + w.workspace() + " reported a test it was not running: " + outcome.nodeid);
+        continue;
+      }
+      finish_pytest(*r, outcome, done);
+      running_.erase(std::find_if(running_.begin(), running_.end(), [&](const auto& p) { return p.get() == r; }));
+      r = nullptr;
+    }
+    if (auto exit = w.process().try_reap()) {
+      if (r) {
+        finish(*r, *exit, done);
+        running_.erase(std::find_if(running_.begin(), running_.end(), [&](const auto& p) { return p.get() == r; }));
+      } else {
+        unregister_process_group(w.process().pid());
+        guard_->forget(w.process().pid());
+        if (!w.retiring && !interrupted())
+          problems_.push_back("pytest worker " + w.workspace() + " ended between tests (status " +
+                              std::to_string(exit->status) + ")");
+      }
+      if (!w.keep_workspace && !policy_.keep_workspaces) remover_->remove(w.workspace());
+      workers_.erase(workers_.begin() + static_cast<long>(i));
+      continue;
+    }
+    ++i;
+  }
+}
+
+void Executor::finish_pytest(Running& r, const PytestOutcome& outcome, std::vector<TestResult>& done) {
+  TestResult res;
+  res.index = r.index;
+  res.nodeid = r.spec.nodeid;
+  res.rank = policy_.rank;
+  res.host = policy_.host;
+  res.start_unix = r.start_unix;
+  res.outcome = outcome.outcome;
+  res.phase = outcome.phase;
+  res.longrepr = outcome.longrepr;
+  res.pytest_report_json = outcome.report_json;
+  res.setup_s = r.setup_s + outcome.setup_s;
+  res.call_s = outcome.call_s;
+  res.teardown_s = outcome.teardown_s;
+  res.stdout_text = r.out.text();  // what the worker wrote outside pytest's capture (-s)
+  res.stderr_text = r.err.text();
+  res.peak_memory_mb = static_cast<double>(r.peak_rss) / (1 << 20);
+  res.exit_status = 0;
+  if (r.stop != StopReason::kNone) {
+    // The harness was already stopping it (a timeout, a limit, an interrupt) when it ended:
+    // its verdict stands, and the worker, signalled, is not used again.
+    res.outcome = r.stop == StopReason::kStopped ? Outcome::kError : Outcome::kFailed;
+    res.longrepr = r.stop_message;
+    r.worker->retiring = true;
+    r.worker->process().kill_all();
+  }
+  if (!passed_as_expected(res.outcome)) {
+    r.worker->keep_workspace = true;
+    res.workspace = r.worker->workspace();
+  }
+  res.stop_unix = now_unix();
+  done.push_back(std::move(res));
+}
+
+// No more tests for this rank: each worker gets the end of its input, tears down its session
+// fixtures and exits; one that does not within the grace period is killed.
+void Executor::end_workers() {
+  if (workers_.empty()) return;
+  for (auto& w : workers_) w->finish_input();
+  const auto give_up = Clock::now() + seconds(policy_.worker_exit_grace_s * policy_.timeout_multiplier);
+  while (!workers_.empty() && Clock::now() < give_up && !interrupted()) {
+    std::vector<pollfd> fds;
+    for (const auto& w : workers_) {
+      fds.push_back({w->process().pidfd(), POLLIN, 0});
+      fds.push_back({w->channel_fd(), POLLIN, 0});
+    }
+    poll(fds.data(), fds.size(), 100);
+    for (std::size_t i = 0; i < workers_.size();) {
+      PytestWorker& w = *workers_[i];
+      drain_into(w.process().stdout_fd(), nullptr);
+      drain_into(w.process().stderr_fd(), nullptr);
+      for (auto& p : w.receive().problems) problems_.push_back(std::move(p));
+      if (w.process().try_reap()) {
+        unregister_process_group(w.process().pid());
+        guard_->forget(w.process().pid());
+        if (!w.keep_workspace && !policy_.keep_workspaces) remover_->remove(w.workspace());
+        workers_.erase(workers_.begin() + static_cast<long>(i));
+        continue;
+      }
+      ++i;
+    }
+  }
+  for (auto& w : workers_) {
+    problems_.push_back("pytest worker " + w->workspace() + " did not exit within " +
+                        format_seconds(policy_.worker_exit_grace_s * policy_.timeout_multiplier) +
+                        " s after its last test (a session fixture's teardown?); it was killed");
+    unregister_process_group(w->process().pid());
+    guard_->forget(w->process().pid());
+  }
+  workers_.clear();  // kills what is left
+}
+
+}  // namespace tellus_harness

@@ -1,0 +1,199 @@
+// pytest suites run natively: the harness's outcomes against pytest's own for the same files
+// (tests/fixtures/pytest), under mpiexec with 2 and 4 ranks.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "harness_process.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kPython = "/usr/bin/python3";  // Debian's, which has python3-pytest
+
+std::string project() { return fixture("pytest"); }
+
+// `tellus-harness run ARGS` in the pytest project's directory, as a tellus developer runs it.
+ProcessResult harness_in_project(int ranks, const std::string& args) {
+  std::string line = "cd " + project() + " && ";
+  if (ranks > 0) line += std::string(TELLUS_MPIEXEC) + " -n " + std::to_string(ranks) + " --oversubscribe ";
+  return run_shell(line + TELLUS_HARNESS_EXE + " run --python " + kPython + " --perf-store none " + args);
+}
+
+// pytest's own run, serial, of what a serial run survives (the `crashes` tests would end it).
+const std::string& reference_junit() {
+  static const std::string path = [] {
+    const std::string dir = fresh_output_dir("pytest-reference");
+    fs::create_directories(dir);
+    const auto r = run_shell("cd " + project() + " && " + kPython + " -m pytest -p no:cacheprovider -q -m 'not crashes' "
+                             "--continue-on-collection-errors --basetemp " + dir + "/tmp --junitxml " + dir + "/pytest.xml tests");
+    REQUIRE(r.exit_code == 1);  // it has failures
+    return dir + "/pytest.xml";
+  }();
+  return path;
+}
+
+std::map<std::string, nlohmann::json> tests_by_nodeid(const nlohmann::json& report) {
+  std::map<std::string, nlohmann::json> m;
+  for (const auto& t : report["tests"]) m[t["nodeid"].get<std::string>()] = t;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("pytest: a project's tests run natively over 2 and 4 ranks with pytest's own outcomes, test by test") {
+  for (int ranks : {2, 4}) {
+    CAPTURE(ranks);
+    const auto out = fresh_output_dir("pytest-np" + std::to_string(ranks));
+    const auto r = harness_in_project(ranks, "tests --env-config " + fixture("profiles/every_backend.yaml") + " --output-dir " + out);
+    CHECK(r.exit_code == 1);
+    const auto compare = run_shell(kPython + " " + TELLUS_SOURCE_DIR + "/tests/pytest/compare_with_pytest.py " + out +
+                                   "/report.json " + out + "/report.xml " + reference_junit());
+    INFO(compare.out + compare.err);
+    CHECK(compare.exit_code == 0);
+    const auto valid = run_shell("xmllint --noout --schema " + fixture("junit/junit-10.xsd") + " " + out + "/report.xml");
+    INFO(valid.err);
+    CHECK(valid.exit_code == 0);
+
+    const auto report = read_json(out + "/report.json");
+    CHECK(report["summary"]["xfailed"] == 1);
+    CHECK(report["summary"]["xpassed"] == 1);
+    std::set<int> ranks_used;
+    for (const auto& h : report["harness"]["tests"])
+      if (h["rank"].get<int>() >= 0) ranks_used.insert(h["rank"].get<int>());
+    CHECK(ranks_used.size() == static_cast<std::size_t>(ranks));  // spread over every rank
+  }
+}
+
+TEST_CASE("pytest: phases, reasons, output, markers, crashes and timeouts are reported as pytest reports them") {
+  const auto out = fresh_output_dir("pytest-fields");
+  const auto r = harness_in_project(2, "tests --output-dir " + out);
+  REQUIRE(r.exit_code == 1);
+  const auto report = read_json(out + "/report.json");
+  auto tests = tests_by_nodeid(report);
+  const std::string o = "tests/test_outcomes.py::";
+
+  // pytest-json-report's stages, with pytest's durations, reasons and captured output.
+  const auto& fails = tests[o + "test_fails"];
+  CHECK(fails["outcome"] == "failed");
+  CHECK(fails["setup"]["outcome"] == "passed");
+  CHECK(fails["call"]["outcome"] == "failed");
+  CHECK(fails["call"]["crash"]["message"].get<std::string>().find("checksum mismatch after retrieval") != std::string::npos);
+  CHECK(fails["call"]["longrepr"].get<std::string>().find("assert archived == expected") != std::string::npos);
+  CHECK(fails["call"]["duration"].get<double>() > 0);
+  CHECK(tests[o + "test_error_in_fixture_setup"]["outcome"] == "error");
+  CHECK(tests[o + "test_error_in_fixture_setup"]["setup"]["outcome"] == "failed");
+  CHECK(tests[o + "test_error_in_fixture_teardown"]["outcome"] == "error");
+  CHECK(tests[o + "test_error_in_fixture_teardown"]["call"]["outcome"] == "passed");
+  CHECK(tests[o + "test_error_in_fixture_teardown"]["teardown"]["crash"]["message"] == "RuntimeError: cannot unmount the archive");
+  CHECK(tests[o + "test_skips"]["outcome"] == "skipped");
+  CHECK(tests[o + "test_skipif_linux"]["setup"]["outcome"] == "skipped");
+  CHECK(tests[o + "test_xfails"]["outcome"] == "xfailed");
+  CHECK(tests[o + "test_xpasses"]["outcome"] == "xpassed");
+  CHECK(tests[o + "test_xpasses_strict"]["outcome"] == "failed");
+  CHECK(tests[o + "test_parametrized[10-2]"]["outcome"] == "failed");
+  CHECK(tests[o + "test_parametrized[3-0]"]["outcome"] == "passed");
+  const auto& printed = tests[o + "test_prints_and_logs"]["call"];
+  CHECK(printed["stdout"] == "archived 2 files\n");
+  CHECK(printed["stderr"] == "warning: slow disk\n");
+  CHECK(printed["log"].get<std::string>().find("retrying put") != std::string::npos);
+  const auto keywords = tests[o + "test_marked_network"]["keywords"];
+  CHECK(std::find(keywords.begin(), keywords.end(), "network") != keywords.end());
+  CHECK(std::find(keywords.begin(), keywords.end(), "integration") != keywords.end());
+  CHECK(tests[o + "test_marked_network"]["lineno"] == 51);  // pytest's 0-based line of the def
+  // The profile's gate: local enables only the file backend.
+  CHECK(tests[o + "test_needs_ssh"]["outcome"] == "skipped");
+  CHECK(tests[o + "test_needs_ssh"]["setup"]["longrepr"].get<std::string>().find("profile 'local'") != std::string::npos);
+  // An import error is that file's error, with pytest's message; the rest ran.
+  CHECK(tests["tests/broken/test_import_error.py"]["outcome"] == "error");
+  CHECK(tests["tests/broken/test_import_error.py"]["setup"]["longrepr"].get<std::string>().find("tellus_module_that_does_not_exist") != std::string::npos);
+  CHECK(report["collectors"].size() == 1);
+
+  // 10 MB printed: kept bounded, head and tail.
+  const auto& big = tests["tests/test_output.py::test_prints_10_mb"]["call"]["stdout"].get<std::string>();
+  CHECK(big.size() < 70 * 1024);
+  CHECK(big.find("bytes omitted") != std::string::npos);
+
+  // The harness's timeout (the test's own timeout marker), a worker that exits, one that
+  // segfaults: each fails its test with the cause, and fresh workers run the rest.
+  const std::string c = "tests/test_crashes.py::";
+  const auto hang = tests[c + "test_hangs"]["call"]["longrepr"].get<std::string>();
+  CHECK(tests[c + "test_hangs"]["outcome"] == "failed");
+  CHECK(hang.find("timeout 2 s × multiplier 1 = 2 s effective limit") != std::string::npos);
+  CHECK(hang.find("in test_hangs") != std::string::npos);  // where it hung: Python's stack
+  CHECK(tests[c + "test_exits_abruptly"]["call"]["longrepr"].get<std::string>().find("died: exited with status 3") != std::string::npos);
+  CHECK(tests[c + "test_segfaults"]["call"]["longrepr"].get<std::string>().find("SIGSEGV") != std::string::npos);
+  CHECK(tests[c + "test_runs_after_the_crashes"]["outcome"] == "passed");
+  for (const auto& h : report["harness"]["tests"]) CHECK(h["leftover_processes"] == 0);
+
+  // tmp_path is private to each worker: every test using it passed; a failed test's worker
+  // workspace (where its basetemp is) is kept.
+  CHECK(tests["tests/test_archive_class.py::test_tmp_path_is_private"]["outcome"] == "passed");
+  CHECK(tests["tests/test_archive_class.py::TestArchive::test_pack"]["outcome"] == "passed");
+  bool kept = false;
+  for (const auto& h : report["harness"]["tests"])
+    if (h["nodeid"] == o + "test_fails") kept = fs::is_directory(h["workspace"].get<std::string>() + "/config");
+  CHECK(kept);
+
+  // JUnit as pytest's --junitxml writes it.
+  const auto xml = run_shell("cat " + out + "/report.xml").out;
+  CHECK(xml.find("<testcase classname=\"tests.test_archive_class.TestArchive\" name=\"test_put[file]\"") != std::string::npos);
+  CHECK(xml.find("file=\"tests/test_archive_class.py\"") != std::string::npos);
+  CHECK(xml.find("<skipped type=\"pytest.xfail\" message=\"known netCDF-4 chunking bug\"/>") != std::string::npos);
+  CHECK(xml.find("<failure message=\"AssertionError: checksum mismatch after retrieval") != std::string::npos);
+  CHECK(xml.find("<error message=\"failed on teardown with &quot;RuntimeError: cannot unmount the archive&quot;\"") != std::string::npos);
+
+  // report --from rebuilds the same outcomes from the journals alone.
+  fs::remove(out + "/report.json");
+  REQUIRE(run_shell(std::string(TELLUS_HARNESS_EXE) + " report --from " + out).exit_code == 1);
+  const auto rebuilt = tests_by_nodeid(read_json(out + "/report.json"));
+  for (const auto& [nodeid, t] : tests) CHECK(rebuilt.at(nodeid)["outcome"] == t["outcome"]);
+  CHECK(rebuilt.at(o + "test_fails")["call"]["crash"] == fails["call"]["crash"]);
+}
+
+TEST_CASE("pytest: -m and -k select exactly what pytest selects, --pytest-args pass through, YAML suites mix in") {
+  const std::string m = "not slow and not crashes", k = "parametrized or Archive or xfail";
+  const auto listed = harness_in_project(0, "tests --collect-only -m '" + m + "' -k '" + k + "'");
+  REQUIRE(listed.exit_code == 0);
+  const auto pytest = run_shell("cd " + project() + " && " + kPython + " -m pytest -p no:cacheprovider --collect-only -q -m '" +
+                                m + "' -k '" + k + "' tests/test_outcomes.py tests/test_archive_class.py tests/test_crashes.py");
+  std::set<std::string> ours, theirs;
+  for (std::size_t at = 0, end; (end = listed.out.find('\n', at)) != std::string::npos; at = end + 1)
+    if (const auto line = listed.out.substr(at, end - at); line.find("::") != std::string::npos) ours.insert(line.substr(0, line.find("  [")));
+  for (std::size_t at = 0, end; (end = pytest.out.find('\n', at)) != std::string::npos; at = end + 1)
+    if (const auto line = pytest.out.substr(at, end - at); line.find("::") != std::string::npos) theirs.insert(line);
+  CHECK(!ours.empty());
+  CHECK(ours == theirs);
+
+  // pytest's own options after --pytest-args, YAML and pytest in one run and one report; the
+  // ci profile skips tests marked slow.
+  const auto out = fresh_output_dir("pytest-mixed");
+  const auto mixed = harness_in_project(2, "tests/test_archive_class.py 'tests/test_outcomes.py::test_marked_slow' " +
+                                               fixture("suites/outcomes.yaml") + " -k 'not fails' --env-config ci --output-dir " +
+                                               out + " --pytest-args -p no:cacheprovider -W error");
+  const auto report = read_json(out + "/report.json");
+  auto tests = tests_by_nodeid(report);
+  CHECK(tests.at("tests/test_archive_class.py::TestArchive::test_put[ssh]")["outcome"] == "passed");
+  CHECK(tests.at("tests/test_outcomes.py::test_marked_slow")["outcome"] == "skipped");
+  bool yaml = false;
+  for (const auto& [nodeid, t] : tests) yaml = yaml || nodeid.find("outcomes.yaml::") != std::string::npos;
+  CHECK(yaml);
+  CHECK(report["harness"]["profile"]["sources"]["max_concurrent_operations"].get<std::string>().find("capped") != std::string::npos);
+
+  // What pytest refuses is one error in pytest's words, exit 2, nothing run.
+  const auto strict = harness_in_project(2, "tests/test_outcomes.py --output-dir " + fresh_output_dir("pytest-strict") +
+                                                " --pytest-args --strict-markers -o markers=");
+  CHECK(strict.exit_code == 2);
+  CHECK_THAT(strict.err, Catch::Contains("not found in `markers` configuration option"));
+  const auto usage = harness_in_project(0, "tests --collect-only --pytest-args --no-such-pytest-option");
+  CHECK(usage.exit_code == 2);
+  CHECK_THAT(usage.err, Catch::Contains("unrecognized arguments: --no-such-pytest-option"));
+  const auto no_python = run_shell("cd " + project() + " && " + TELLUS_HARNESS_EXE + " run tests --collect-only --python /no/python3");
+  CHECK(no_python.exit_code == 2);
+  CHECK_THAT(no_python.err, Catch::Contains("cannot run '/no/python3' (the Python for pytest, from --python)"));
+  const auto missing = harness_in_project(0, "tests/test_nothing_here.py --collect-only");
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("tests/test_nothing_here.py: no such test file"));
+}
