@@ -7,6 +7,19 @@
 
 namespace tellus_harness {
 
+namespace {
+// Open MPI's blocking calls poll without sleeping: a rank waiting for rank 0 (collecting the
+// tests, writing the reports) would take a core from it. These waits sleep between polls.
+void wait_sleeping(MPI_Request& request) {
+  for (int polls = 0;; ++polls) {
+    int done = 0;
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    if (done) return;
+    usleep(polls < 10 ? 50 : 1000);
+  }
+}
+}  // namespace
+
 MpiSession::MpiSession(int* argc, char*** argv) {
   MPI_Init(argc, argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
@@ -16,13 +29,17 @@ MpiSession::MpiSession(int* argc, char*** argv) {
 MpiSession::~MpiSession() { MPI_Finalize(); }
 
 int MpiSession::broadcast(int value) const {
-  MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Request request;
+  MPI_Ibcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD, &request);
+  wait_sleeping(request);
   return value;
 }
 
 std::string MpiSession::broadcast(std::string text) const {
   unsigned long long size = text.size();
-  MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+  MPI_Request request;
+  MPI_Ibcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD, &request);
+  wait_sleeping(request);
   text.resize(size);
   // Chunks below INT_MAX so that huge suites still fit MPI's int counts.
   constexpr unsigned long long kChunk = 1ull << 30;
@@ -68,12 +85,7 @@ std::vector<std::string> MpiSession::gather_texts(const std::string& mine) const
 void MpiSession::sleeping_barrier() const {
   MPI_Request request;
   MPI_Ibarrier(MPI_COMM_WORLD, &request);
-  int done = 0;
-  for (;;) {
-    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
-    if (done) return;
-    usleep(2000);
-  }
+  wait_sleeping(request);
 }
 
 }  // namespace tellus_harness

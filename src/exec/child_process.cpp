@@ -1,5 +1,7 @@
 #include "tellus_harness/exec/child_process.hpp"
 
+#include "tellus_harness/exec/process_memory.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -194,22 +196,8 @@ std::optional<ChildExit> ChildProcess::try_reap() {
 }
 
 namespace {
-std::vector<pid_t> children_of(pid_t pid) {
-  std::vector<pid_t> out;
-  const std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
-  DIR* tasks = opendir(task_dir.c_str());
-  if (!tasks) return out;
-  while (dirent* t = readdir(tasks)) {
-    if (t->d_name[0] == '.') continue;
-    std::ifstream children(task_dir + "/" + t->d_name + "/children");
-    for (pid_t c; children >> c;) out.push_back(c);
-  }
-  closedir(tasks);
-  return out;
-}
-
 void kill_tree(pid_t root, int& count) {
-  for (pid_t c : children_of(root)) kill_tree(c, count);
+  for (pid_t c : child_processes(root)) kill_tree(c, count);
   if (kill(root, SIGKILL) == 0) ++count;
 }
 }  // namespace
@@ -220,7 +208,7 @@ int kill_stray_children(const std::vector<pid_t>& known) {
   // and is found by the next pass.
   for (int pass = 0; pass < 100; ++pass) {
     bool any = false;
-    for (pid_t c : children_of(getpid())) {
+    for (pid_t c : child_processes(getpid())) {
       if (std::find(known.begin(), known.end(), c) != known.end()) continue;
       any = true;
       kill_tree(c, count);

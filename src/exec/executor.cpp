@@ -151,7 +151,6 @@ void Executor::start(int index, const TestSpec& spec) {
   run->deadline = run->started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limit_s));
   run->next_disk_check = run->started + std::chrono::duration_cast<Clock::duration>(
                                             std::chrono::duration<double>(policy_.disk_check_interval_s));
-  if (running_.empty()) next_memory_sample_ = run->started;
   running_.push_back(std::move(run));
 }
 

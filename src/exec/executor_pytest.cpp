@@ -81,7 +81,6 @@ void Executor::start_pytest(int index, const TestSpec& spec, double start_unix) 
   // Until the worker has collected, the limit is its start's; then the test's own.
   run->deadline = run->started + seconds(policy_.worker_exit_grace_s * policy_.timeout_multiplier);
   run->next_disk_check = run->started + seconds(policy_.disk_check_interval_s);
-  if (running_.empty()) next_memory_sample_ = run->started;
   running_.push_back(std::move(run));
   if (worker->ready()) send_to_worker(*running_.back());
 }

@@ -17,6 +17,7 @@ namespace {
 // One message of a worker is one test's report, bounded by the plugin (each stream of each
 // phase at most capture_bytes); a line far beyond that is not the plugin's.
 constexpr std::size_t kMaxMessageBytes = 64 << 20;
+PytestOutcome outcome_from(const nlohmann::json& result);
 }  // namespace
 
 PytestWorker::PytestWorker(const PytestWorkerSetup& setup, int rank, int id) {
@@ -108,7 +109,7 @@ void PytestWorker::take_line(const std::string& line, PytestWorkerNews& news) {
     ready_ = true;
     news.became_ready = true;
   } else if (message.contains("result")) {
-    news.outcomes.push_back(parse_pytest_outcome(message["result"].dump()));
+    news.outcomes.push_back(outcome_from(message["result"]));
   } else if (message.contains("teardown_error") && message["teardown_error"].is_string()) {
     news.problems.push_back("a fixture's teardown at the end of pytest worker " + workspace_ +
                             " failed: " + message["teardown_error"].get<std::string>());
@@ -116,9 +117,14 @@ void PytestWorker::take_line(const std::string& line, PytestWorkerNews& news) {
 }
 
 PytestOutcome parse_pytest_outcome(const std::string& result_json) {
+  const auto r = nlohmann::json::parse(result_json, nullptr, false);
+  return outcome_from(r);
+}
+
+namespace {
+PytestOutcome outcome_from(const nlohmann::json& r) {
   PytestOutcome o;
   try {
-    const auto r = nlohmann::json::parse(result_json);
     o.nodeid = r.at("nodeid").get<std::string>();
     o.outcome = parse_outcome(r.at("outcome").get<std::string>());
     o.phase = r.at("phase").get<std::string>();
@@ -140,5 +146,6 @@ PytestOutcome parse_pytest_outcome(const std::string& result_json) {
   }
   return o;
 }
+}  // namespace
 
 }  // namespace tellus_harness

@@ -38,9 +38,7 @@ Journal::~Journal() {
 
 bool Journal::append(const TestResult& result) {
   if (!failure_.empty()) return false;
-  nlohmann::json entry = result;
-  entry["run_id"] = run_id_;
-  const std::string line = dump_json(entry) + "\n";
+  const std::string line = test_result_line(result, {{"run_id", run_id_}}) + "\n";
   std::size_t written = 0;
   while (written < line.size()) {
     const ssize_t n = write(fd_, line.data() + written, line.size() - written);

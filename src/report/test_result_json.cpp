@@ -30,20 +30,36 @@ std::string dump_json(const nlohmann::json& j, int indent) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void to_json(nlohmann::json& j, const TestResult& r) {
+namespace {
+// Every field but the pytest report.
+nlohmann::json result_fields(const TestResult& r) {
   nlohmann::json metrics = nlohmann::json::parse(r.metrics_json, nullptr, false);
   if (metrics.is_discarded() || !metrics.is_object()) metrics = {{"invalid_metrics_file", true}};
-  j = {{"index", r.index}, {"nodeid", r.nodeid}, {"outcome", outcome_name(r.outcome)}, {"phase", r.phase},
+  return {{"index", r.index}, {"nodeid", r.nodeid}, {"outcome", outcome_name(r.outcome)}, {"phase", r.phase},
        {"longrepr", r.longrepr}, {"stdout", r.stdout_text}, {"stderr", r.stderr_text},
        {"setup_s", r.setup_s}, {"call_s", r.call_s}, {"teardown_s", r.teardown_s},
        {"start", r.start_unix}, {"stop", r.stop_unix}, {"rank", r.rank}, {"host", r.host},
        {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
        {"leftover_processes", r.leftover_processes},
        {"workspace", r.workspace}, {"metrics", metrics}};
+}
+}  // namespace
+
+void to_json(nlohmann::json& j, const TestResult& r) {
+  j = result_fields(r);
   if (!r.pytest_report_json.empty()) {
     auto pytest = nlohmann::json::parse(r.pytest_report_json, nullptr, false);
     if (!pytest.is_discarded()) j["pytest"] = std::move(pytest);
   }
+}
+
+std::string test_result_line(const TestResult& r, const nlohmann::json& extra) {
+  nlohmann::json fields = result_fields(r);
+  for (const auto& [key, value] : extra.items()) fields[key] = value;
+  std::string line = dump_json(fields);
+  // pytest_report_json is JSON the harness itself wrote (PytestWorker), so it splices in whole.
+  if (!r.pytest_report_json.empty()) line.insert(line.size() - 1, ",\"pytest\":" + r.pytest_report_json);
+  return line;
 }
 
 namespace {

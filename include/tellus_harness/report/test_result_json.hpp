@@ -13,4 +13,8 @@ void from_json(const nlohmann::json& j, TestResult& r);
 // Serialises JSON that may hold captured test output (any bytes): invalid UTF-8 is replaced.
 std::string dump_json(const nlohmann::json& j, int indent = -1);
 
+// One line of JSON: the result as to_json writes it plus `extra` fields. A pytest test's report
+// goes in as the text it already is, not parsed and written again (once per test per rank).
+std::string test_result_line(const TestResult& r, const nlohmann::json& extra);
+
 }  // namespace tellus_harness
