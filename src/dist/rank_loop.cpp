@@ -40,8 +40,8 @@ std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, 
         r.rank = rank;
         record(std::move(r));
       }
-    } else if (!channel.drained() && executor.free_slots() > 0) {
-      for (int index : channel.take(executor.free_slots())) executor.start(index, specs[index]);
+    } else if (const int slots = executor.free_slots() + executor.lookahead_slots(); !channel.drained() && slots > 0) {
+      for (int index : channel.take(slots)) executor.start(index, specs[index]);
     }
     for (auto& r : executor.wait(channel.poll_interval())) record(std::move(r));
     const bool others_done = channel.serve();

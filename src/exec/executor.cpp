@@ -71,38 +71,69 @@ std::vector<std::string> Executor::finish_cleanup() {
   return problems;
 }
 
-int Executor::free_slots() const { return policy_.max_concurrent - running(); }
-bool Executor::idle() const { return running_.empty() && early_.empty(); }
-int Executor::running() const { return static_cast<int>(running_.size()); }
+int Executor::free_slots() const { return policy_.max_concurrent - running() - static_cast<int>(waiting_.size()); }
+bool Executor::idle() const { return running_.empty() && early_.empty() && waiting_.empty(); }
+int Executor::running() const {
+  return static_cast<int>(std::count_if(running_.begin(), running_.end(), [](const auto& r) { return !r->queued; }));
+}
 
 void Executor::start(int index, const TestSpec& spec) {
+  waiting_.push_back({index, spec});
+  start_waiting();
+}
+
+// In the order they were taken: a harness test when a slot is free, a pytest test when a
+// worker can take it (start_pytest decides).
+void Executor::start_waiting() {
+  for (std::size_t i = 0; i < waiting_.size();) {
+    const Waiting& w = waiting_[i];
+    if (w.spec.kind == "pytest") {
+      bool started = true;
+      try {
+        if (policy_.contain_exe.empty()) throw std::runtime_error("tellus-contain is not installed beside tellus-harness");
+        started = start_pytest(w.index, w.spec);
+      } catch (const std::exception& e) {
+        end_early(w.index, w.spec, Outcome::kError, "setup",
+                  "cannot start a pytest worker (" + policy_.pytest.python + "): " + e.what(), now_unix());
+      }
+      if (!started) {
+        ++i;
+        continue;
+      }
+    } else if (running() < policy_.max_concurrent) {
+      launch(w.index, w.spec);
+    } else {
+      ++i;
+      continue;
+    }
+    waiting_.erase(waiting_.begin() + static_cast<long>(i));
+  }
+}
+
+// A test that never got running: returned by the next wait().
+void Executor::end_early(int index, const TestSpec& spec, Outcome outcome, const char* phase, const std::string& why,
+                         double start_unix) {
+  TestResult r;
+  r.index = index;
+  r.nodeid = spec.nodeid;
+  r.outcome = outcome;
+  r.phase = phase;
+  r.longrepr = why;
+  r.start_unix = start_unix;
+  r.stop_unix = now_unix();
+  r.setup_s = r.stop_unix - start_unix;
+  r.rank = policy_.rank;
+  r.host = policy_.host;
+  early_.push_back(std::move(r));
+}
+
+void Executor::launch(int index, const TestSpec& spec) {
   const auto t0 = Clock::now();
   const double start_unix = now_unix();
-  // A test that never got running: returned by the next wait().
   auto end_early = [&](Outcome outcome, const char* phase, const std::string& why) {
-    TestResult r;
-    r.index = index;
-    r.nodeid = spec.nodeid;
-    r.outcome = outcome;
-    r.phase = phase;
-    r.longrepr = why;
-    r.start_unix = start_unix;
-    r.stop_unix = now_unix();
-    r.setup_s = r.stop_unix - start_unix;
-    r.rank = policy_.rank;
-    r.host = policy_.host;
-    early_.push_back(std::move(r));
+    this->end_early(index, spec, outcome, phase, why, start_unix);
   };
   auto fail_setup = [&](const std::string& why) { end_early(Outcome::kError, "setup", why); };
-  if (spec.kind == "pytest") {
-    if (policy_.contain_exe.empty())
-      return fail_setup("tellus-contain, which contains every test, is not installed beside tellus-harness");
-    try {
-      return start_pytest(index, spec, start_unix);
-    } catch (const std::exception& e) {
-      return fail_setup("cannot start a pytest worker (" + policy_.pytest.python + "): " + e.what());
-    }
-  }
   auto run = std::make_unique<Running>(policy_.capture_bytes);
   run->index = index;
   run->spec = spec;
@@ -190,6 +221,7 @@ std::vector<TestResult> Executor::wait(std::chrono::microseconds max_wait) {
   auto now = Clock::now();
   auto wake = now + max_wait;
   for (const auto& r : running_) {
+    if (r->queued) continue;  // no clock of its own yet
     wake = std::min(wake, r->stop == StopReason::kNone ? r->deadline : r->kill_at);
     if (policy_.limits.disk_mb > 0) wake = std::min(wake, r->next_disk_check);
   }
@@ -228,6 +260,7 @@ std::vector<TestResult> Executor::wait(std::chrono::microseconds max_wait) {
   }
   serve_workers(done);
   enforce_limits();
+  start_waiting();
   return done;
 }
 
@@ -237,13 +270,15 @@ void Executor::enforce_limits() {
   std::unordered_map<pid_t, std::int64_t> rss;
   if (sample_memory) {
     std::vector<pid_t> roots;
-    for (const auto& r : running_) roots.push_back(r->process().pid());
+    for (const auto& r : running_)
+      if (!r->queued) roots.push_back(r->process().pid());
     rss = resident_bytes_by_tree(roots);
     next_memory_sample_ = now + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(policy_.memory_sample_interval_s));
   }
   for (auto& rp : running_) {
     Running& r = *rp;
+    if (r.queued) continue;  // its worker is still on the test before it
     if (sample_memory) {
       const auto it = rss.find(r.process().pid());
       if (it != rss.end()) r.peak_rss = std::max(r.peak_rss, it->second);
@@ -295,10 +330,13 @@ void Executor::enforce_limits() {
 
 void Executor::stop_all(const std::string& reason) {
   const auto now = Clock::now();
+  for (const auto& w : waiting_) end_early(w.index, w.spec, Outcome::kError, "setup", reason, now_unix());  // never started
+  waiting_.clear();
   for (auto& r : running_) {
     if (r->stop != StopReason::kNone) continue;
     r->stop = StopReason::kStopped;
     r->stop_message = reason;
+    if (r->queued) continue;  // ends with its worker, which the test before it stops
     r->process().terminate();
     r->grace_s = std::min(policy_.kill_grace_s, policy_.interrupt_grace_s);
     r->kill_at = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(r->grace_s));

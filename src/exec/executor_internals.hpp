@@ -50,6 +50,7 @@ struct Executor::Running {
   std::unique_ptr<ChildProcess> child;  // a harness test's own process
   PytestWorker* worker = nullptr;       // a pytest test's: the worker that runs it
   bool sent = false;                    // the worker has been asked to run it
+  bool queued = false;                  // sent behind the test its worker is running
   OutputCapture out, err;
   Clock::time_point started;
   double start_unix;

@@ -18,6 +18,13 @@ namespace tellus_harness {
 
 namespace {
 
+// Only tests expected to end within this are queued behind a busy worker: for longer ones the
+// rank's claim costs nothing in comparison, and a queued test cannot be stolen by an idle rank.
+constexpr double kLookaheadBelowSeconds = 1.0;
+// Tests queued behind one worker: a claim from another rank takes about a millisecond on a
+// busy node, longer than a trivial test; two keep the worker going meanwhile.
+constexpr int kLookaheadDepth = 2;
+
 bool passed_as_expected(Outcome o) {
   return o == Outcome::kPassed || o == Outcome::kSkipped || o == Outcome::kXfailed || o == Outcome::kXpassed;
 }
@@ -38,17 +45,53 @@ void drain_into(int fd, OutputCapture* capture) {
 
 }  // namespace
 
-void Executor::start_pytest(int index, const TestSpec& spec, double start_unix) {
-  // An idle worker, else a new one (the rank never runs more tests at once than its slots).
+Executor::Running* Executor::on_worker(const PytestWorker& w, bool queued) const {
+  for (const auto& r : running_)
+    if (r->worker == &w && r->queued == queued) return r.get();
+  return nullptr;
+}
+
+int Executor::queued_on(const PytestWorker& w) const {
+  return static_cast<int>(std::count_if(running_.begin(), running_.end(),
+                                        [&](const auto& r) { return r->worker == &w && r->queued; }));
+}
+
+// A busy worker whose test is expected to be short, with room in its queue.
+bool Executor::can_queue_on(const PytestWorker& w) const {
+  const Running* current = on_worker(w, false);
+  return current && !w.retiring && queued_on(w) < kLookaheadDepth && current->spec.expected_duration_s < kLookaheadBelowSeconds;
+}
+
+int Executor::lookahead_slots() const {
+  int n = 0;
+  for (const auto& w : workers_)
+    if (can_queue_on(*w)) n += kLookaheadDepth - queued_on(*w);
+  return n;
+}
+
+bool Executor::start_pytest(int index, const TestSpec& spec) {
+  // A free slot: an idle worker, else a new one. No free slot: queued behind a busy worker
+  // whose test is expected to be short, or not at all yet.
   PytestWorker* worker = nullptr;
+  bool queued = false;
+  int live = 0;
   for (const auto& w : workers_) {
-    const bool busy = std::any_of(running_.begin(), running_.end(), [&](const auto& r) { return r->worker == w.get(); });
-    if (!busy && !w->retiring) {
-      worker = w.get();
-      break;
-    }
+    if (w->retiring) continue;
+    ++live;
+    if (!worker && !on_worker(*w, false) && queued_on(*w) == 0) worker = w.get();
   }
-  if (!worker) {
+  if (running() >= policy_.max_concurrent) {
+    worker = nullptr;
+    for (const auto& w : workers_) {
+      if (can_queue_on(*w)) {
+        worker = w.get();
+        queued = true;
+        break;
+      }
+    }
+    if (!worker) return false;
+  } else if (!worker) {
+    if (live >= policy_.max_concurrent) return false;
     if (policy_.pytest_plugin_dir.empty()) policy_.pytest_plugin_dir = find_pytest_plugin_dir(policy_.self_exe);
     if (policy_.pytest_plugin_dir.empty())
       throw std::runtime_error("tellus_harness_pytest.py, the pytest plugin of tellus-harness, is not installed");
@@ -73,53 +116,80 @@ void Executor::start_pytest(int index, const TestSpec& spec, double start_unix) 
   run->index = index;
   run->spec = spec;
   run->worker = worker;
+  run->queued = queued;
   run->workspace = worker->workspace();
   run->program = policy_.pytest.python;
-  run->start_unix = start_unix;
-  run->started = Clock::now();
-  run->setup_s = 0;
-  // Until the worker has collected, the limit is its start's; then the test's own.
-  run->deadline = run->started + seconds(policy_.worker_exit_grace_s * policy_.timeout_multiplier);
-  run->next_disk_check = run->started + seconds(policy_.disk_check_interval_s);
+  Running& r = *run;
   running_.push_back(std::move(run));
-  if (worker->ready()) send_to_worker(*running_.back());
+  if (!queued) begin_on_worker(r);
+  if (worker->ready()) send_to_worker(r);
+  return true;
+}
+
+// The test becomes its worker's current one: its clock starts (until the worker has
+// collected, the limit is the worker's start's; then the test's own, from send_to_worker).
+void Executor::begin_on_worker(Running& r) {
+  r.queued = false;
+  r.start_unix = now_unix();
+  r.started = Clock::now();
+  r.setup_s = 0;
+  r.deadline = r.started + seconds(r.sent ? r.spec.timeout_s * policy_.timeout_multiplier
+                                          : policy_.worker_exit_grace_s * policy_.timeout_multiplier);
+  r.next_disk_check = r.started + seconds(policy_.disk_check_interval_s);
 }
 
 void Executor::send_to_worker(Running& r) {
   r.sent = true;
-  r.started = Clock::now();
-  r.setup_s = now_unix() - r.start_unix;  // waiting for the worker to start
-  r.deadline = r.started + seconds(r.spec.timeout_s * policy_.timeout_multiplier);
+  if (!r.queued) {
+    r.started = Clock::now();
+    r.setup_s = now_unix() - r.start_unix;  // waiting for the worker to start
+    r.deadline = r.started + seconds(r.spec.timeout_s * policy_.timeout_multiplier);
+  }
   if (!r.worker->run(r.spec.nodeid)) {
-    r.stop = StopReason::kStopped;
-    r.stop_message = "the pytest worker stopped reading its requests; it was killed";
-    kill_now(r, r.started);
+    r.worker->retiring = true;
+    r.worker->process().kill_all();  // what it was running ends with the cause; the rest go elsewhere
   }
 }
 
+// A queued test whose worker ended before reaching it goes back to wait for another.
+void Executor::requeue(Running& r) {
+  waiting_.insert(waiting_.begin(), {r.index, r.spec});
+  running_.erase(std::find_if(running_.begin(), running_.end(), [&](const auto& p) { return p.get() == &r; }));
+}
+
 void Executor::serve_workers(std::vector<TestResult>& done) {
+  auto erase = [this](Running* r) {
+    running_.erase(std::find_if(running_.begin(), running_.end(), [&](const auto& p) { return p.get() == r; }));
+  };
   for (std::size_t i = 0; i < workers_.size();) {
     PytestWorker& w = *workers_[i];
-    auto current = std::find_if(running_.begin(), running_.end(), [&](const auto& r) { return r->worker == &w; });
-    Running* r = current == running_.end() ? nullptr : current->get();
+    Running* r = on_worker(w, false);
     drain_into(w.process().stdout_fd(), r ? &r->out : nullptr);
     drain_into(w.process().stderr_fd(), r ? &r->err : nullptr);
     PytestWorkerNews news = w.receive();
     for (auto& p : news.problems) problems_.push_back(std::move(p));
-    if (news.became_ready && r && !r->sent && r->stop == StopReason::kNone) send_to_worker(*r);
+    if (news.became_ready)  // the current test first, then the queued ones in order
+      for (const auto& t : running_)
+        if (t->worker == &w && !t->queued && !t->sent && t->stop == StopReason::kNone) send_to_worker(*t);
+    if (news.became_ready)
+      for (const auto& t : running_)
+        if (t->worker == &w && t->queued && !t->sent && t->stop == StopReason::kNone) send_to_worker(*t);
     for (const auto& outcome : news.outcomes) {
       if (!r || !r->sent || outcome.nodeid != r->spec.nodeid) {
         problems_.push_back("pytest worker " + w.workspace() + " reported a test it was not running: " + outcome.nodeid);
         continue;
       }
       finish_pytest(*r, outcome, done);
-      running_.erase(std::find_if(running_.begin(), running_.end(), [&](const auto& p) { return p.get() == r; }));
-      r = nullptr;
+      erase(r);
+      // The worker has gone straight on to the test queued behind (unless it is being killed:
+      // then that test goes back to wait for another worker once this one is gone).
+      r = w.retiring ? nullptr : on_worker(w, true);
+      if (r) begin_on_worker(*r);
     }
     if (auto exit = w.process().try_reap()) {
       if (r) {
         finish(*r, *exit, done);
-        running_.erase(std::find_if(running_.begin(), running_.end(), [&](const auto& p) { return p.get() == r; }));
+        erase(r);
       } else {
         unregister_process_group(w.process().pid());
         guard_->forget(w.process().pid());
@@ -127,12 +197,24 @@ void Executor::serve_workers(std::vector<TestResult>& done) {
           problems_.push_back("pytest worker " + w.workspace() + " ended between tests (status " +
                               std::to_string(exit->status) + ")");
       }
+      for (Running* next; (next = on_worker(w, true));) {
+        if (next->stop == StopReason::kNone) {
+          requeue(*next);
+        } else {  // the run is stopping: it ends unstarted
+          finish_unstarted(*next);
+          erase(next);
+        }
+      }
       if (!w.keep_workspace && !policy_.keep_workspaces) remover_->remove(w.workspace());
       workers_.erase(workers_.begin() + static_cast<long>(i));
       continue;
     }
     ++i;
   }
+}
+
+void Executor::finish_unstarted(Running& r) {
+  end_early(r.index, r.spec, Outcome::kError, "setup", r.stop_message, now_unix());
 }
 
 void Executor::finish_pytest(Running& r, const PytestOutcome& outcome, std::vector<TestResult>& done) {

@@ -54,10 +54,15 @@ class Executor {
   Executor& operator=(const Executor&) = delete;
 
   int free_slots() const;
+  // pytest tests this rank may take beyond its free slots: one queued behind each busy worker
+  // whose test is expected to be short, so that the worker goes straight on to it instead of
+  // waiting for the rank to claim the next one (pytest-xdist keeps tests queued the same way).
+  int lookahead_slots() const;
   bool idle() const;
   int running() const;
 
-  // Starts a test. Setup failures (workspace, fork) come back from the next wait() as errors.
+  // Starts a test, or queues it until a slot (or, for a pytest test, a worker) is free.
+  // Setup failures (workspace, fork) come back from the next wait() as errors.
   void start(int index, const TestSpec& spec);
   // Waits up to `max_wait` for output, exits and deadlines; returns the tests that finished.
   std::vector<TestResult> wait(std::chrono::microseconds max_wait);
@@ -72,14 +77,24 @@ class Executor {
   struct Running;
 
  private:
+  void start_waiting();
+  void launch(int index, const TestSpec& spec);
+  void end_early(int index, const TestSpec& spec, Outcome outcome, const char* phase, const std::string& why,
+                 double start_unix);
   void finish(Running& r, const struct ChildExit& exit, std::vector<TestResult>& done);
   void finish_dead_worker_test(Running& r, TestResult res, std::vector<TestResult>& done);
   void kill_now(Running& r, std::chrono::steady_clock::time_point now);
   void enforce_limits();
   std::vector<pid_t> other_children(const Running& except) const;
   // pytest tests (executor_pytest.cpp)
-  void start_pytest(int index, const TestSpec& spec, double start_unix);
+  bool start_pytest(int index, const TestSpec& spec);  // false: no worker can take it now
   void send_to_worker(Running& r);
+  void begin_on_worker(Running& r);
+  Running* on_worker(const PytestWorker& w, bool queued) const;  // its current test, or its next queued one
+  int queued_on(const PytestWorker& w) const;
+  bool can_queue_on(const PytestWorker& w) const;
+  void requeue(Running& r);
+  void finish_unstarted(Running& r);  // a queued test of a worker stopped with the run
   void serve_workers(std::vector<TestResult>& done);
   void finish_pytest(Running& r, const PytestOutcome& outcome, std::vector<TestResult>& done);
   void end_workers();
@@ -89,6 +104,11 @@ class Executor {
   int workers_started_ = 0;
   std::vector<std::string> problems_;  // for finish_cleanup()
   std::vector<TestResult> early_;  // setup failures, returned by the next wait()
+  struct Waiting {
+    int index;
+    TestSpec spec;
+  };
+  std::vector<Waiting> waiting_;   // taken, not yet started: no slot or worker was free
   std::chrono::steady_clock::time_point next_memory_sample_;
   std::unique_ptr<class OrphanGuard> guard_;  // started with the first test
   std::unique_ptr<class WorkspaceRemover> remover_;
