@@ -45,16 +45,32 @@ xdist() {  # DIR
   (cd "$1" && "$PYTHON" -m pytest -n 2 --dist load -p no:cacheprovider -q tests >/dev/null) || true
 }
 timed() { local t0; t0=$(now); "$@"; echo "$(now) - $t0" | bc -l; }
+# The parts of the floor: the harness on 2 ranks running one `true`, pytest's collection of
+# the 2,000 tests, and one pytest process collecting and running all of them.
+one_test() {
+  printf 'suite: one\ntests:\n  - name: t\n    command: ["true"]\n' > "$work/one.yaml"; rm -rf "$work/one"
+  mpirun -np 2 "$HARNESS" run "$work/one.yaml" --progress none --perf-store none --output-dir "$work/one" >/dev/null
+}
+collect() { (cd "$work/trivial" && "$PYTHON" -m pytest -p no:cacheprovider --collect-only -q tests >/dev/null); }
+serial() { (cd "$work/trivial" && "$PYTHON" -m pytest -p no:cacheprovider -q tests >/dev/null); }
 
-: > "$work/t.ours"; : > "$work/t.xdist"
+: > "$work/t.ours"; : > "$work/t.xdist"; : > "$work/t.one"; : > "$work/t.collect"; : > "$work/t.serial"
 for run in $(seq 1 "$RUNS"); do
   timed harness "$work/trivial" "$work/out" --perf-store none >> "$work/t.ours"
   timed xdist "$work/trivial" >> "$work/t.xdist"
+  timed one_test >> "$work/t.one"
+  timed collect >> "$work/t.collect"
+  timed serial >> "$work/t.serial"
 done
 ours=$(median < "$work/t.ours"); theirs=$(median < "$work/t.xdist")
+one=$(median < "$work/t.one"); col=$(median < "$work/t.collect"); ser=$(median < "$work/t.serial")
+# Rank 0 collects, then each rank's worker collects, then the tests run on two workers.
+floor=$(echo "$one + 2 * $col + ($ser - $col) / 2" | bc -l)
 printf '2000 trivial tests, 40 files, 2 ranks/workers, %d runs each (median wall time)\n' "$RUNS"
 printf '  tellus-harness -np 2: %.2f s   pytest -n 2: %.2f s   ratio %.2f (goal <= 0.8)\n' "$ours" "$theirs" \
   "$(echo "$ours / $theirs" | bc -l)"
+printf '  floor: harness with 1 test %.2f s + collection %.2f s x 2 + serial pytest run less collection / 2 (%.2f s) = %.2f s, %.2f x xdist\n' \
+  "$one" "$col" "$(echo "($ser - $col) / 2" | bc -l)" "$floor" "$(echo "$floor / $theirs" | bc -l)"
 
 # The first run records every test's duration in a perf store of its own; the measured runs
 # schedule from it (longest first, then stealing).
@@ -72,3 +88,4 @@ printf '  tellus-harness -np 2 (2nd run on): %.2f s   pytest -n 2 --dist load: %
   "$ours" "$theirs" "$(echo "$ours / $theirs" | bc -l)"
 printf '  tellus-harness makespan / bound = %.3f (median; runs: %s) (goal <= 1.05)\n' "$(median < "$work/h.ratio")" \
   "$(tr '\n' ' ' < "$work/h.ratio")"
+printf '  0.85 x xdist = %.2f s; the work alone takes %.2f s on 2 workers\n' "$(echo "0.85 * $theirs" | bc -l)" "$bound"

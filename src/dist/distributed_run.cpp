@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -94,6 +95,20 @@ int finish_run(RunOutcome& outcome, const RunRequest& request, std::vector<PerfR
   return code;
 }
 
+// Rank 0's plan to every rank (called again once the tests are in it).
+void share_plan(const MpiSession& mpi, RunPlan& plan) {
+  if (mpi.size() == 1) return;
+  if (mpi.rank() != 0) plan = decode_run_plan(mpi.broadcast(std::string()));
+  else mpi.broadcast(encode_run_plan(plan));
+}
+
+// A run that stopped before its first test (a collection error) leaves no directory behind
+// that it made early for its workers: only empty directories are removed.
+void remove_unused_output_dir(const std::string& dir) {
+  std::error_code ec;
+  for (const char* sub : {"/work", "/journal", ""}) std::filesystem::remove(dir + sub, ec);
+}
+
 }  // namespace
 
 int run_distributed(const MpiSession& mpi, const RunRequest& request) {
@@ -105,25 +120,49 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   std::vector<PerfRun> history;  // rank 0: the perf-trend store's recent runs, read once
   std::vector<std::string> history_warnings;
   int status = kProceed;
+  auto fail = [&status](const UserError& e) {
+    std::fprintf(stderr, "tellus-harness: error: %s\n", e.what());
+    status = kExitUsageOrInterrupted;
+  };
   if (root) {
     try {
       if (!request.collect_only) history = load_recent_history(request.perf_store, history_warnings);
-      plan = build_run_plan(request, mpi.size(), !request.collect_only, history);
+      plan = prepare_run_plan(request, mpi.size(), !request.collect_only);
+    } catch (const UserError& e) {
+      fail(e);
+    }
+  }
+  status = mpi.broadcast(status);
+  if (status != kProceed) return status;
+  share_plan(mpi, plan);
+
+  // pytest workers start on every rank now: they collect while rank 0 does.
+  std::unique_ptr<Executor> executor;
+  if (plan.pytest.used() && !request.collect_only) {
+    executor = std::make_unique<Executor>(policy_for(plan, request, mpi.rank()));
+    executor->start_pytest_workers();
+  }
+  if (root) {
+    try {
+      complete_run_plan(plan, request, !request.collect_only, history);
       if (request.collect_only) {
         print_collection(plan);
         status = plan.tests.empty() ? kExitNoTestsCollected : kExitAllPassed;
       }
     } catch (const UserError& e) {
-      std::fprintf(stderr, "tellus-harness: error: %s\n", e.what());
-      status = kExitUsageOrInterrupted;
+      fail(e);
     }
   }
   status = mpi.broadcast(status);
-  if (status != kProceed) return status;
-  if (mpi.size() > 1) {
-    if (!root) plan = decode_run_plan(mpi.broadcast(std::string()));
-    else mpi.broadcast(encode_run_plan(plan));
+  if (status != kProceed) {
+    if (executor) executor->finish_cleanup();  // the workers end; their workspaces go
+    executor.reset();
+    mpi.sleeping_barrier();
+    if (root && !plan.output_dir.empty()) remove_unused_output_dir(plan.output_dir);
+    return status;
   }
+  share_plan(mpi, plan);
+  if (!executor) executor = std::make_unique<Executor>(policy_for(plan, request, mpi.rank()));
 
   std::vector<TestSpec> specs;
   for (const auto& t : plan.tests) specs.push_back(t.spec);
@@ -134,7 +173,6 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   if (root) groups = partition_plan(plan, mpi.size(), durations);
   const std::vector<int> my_group = mpi.scatter_groups(groups);
 
-  Executor executor(policy_for(plan, request, mpi.rank()));
   Journal journal(plan.output_dir, mpi.rank(), plan.run_id);
   std::vector<TestResult> mine;
   std::unique_ptr<WorkPool> pool;
@@ -150,14 +188,14 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     // The other ranks start their first batch straight from their scattered group.
     for (int r = 1; r < mpi.size(); ++r) progress->started(static_cast<int>(pool->claim_own(r, batch).size()));
     auto channel = make_coordinator_channel(*pool, *progress, specs, mpi.size());
-    mine = run_rank_loop(executor, *channel, journal, specs, 0);
+    mine = run_rank_loop(*executor, *channel, journal, specs, 0);
   } else {
     const std::vector<int> first(my_group.begin(), my_group.begin() + std::min<std::size_t>(batch, my_group.size()));
     auto channel = make_worker_channel(first);
-    mine = run_rank_loop(executor, *channel, journal, specs, mpi.rank());
+    mine = run_rank_loop(*executor, *channel, journal, specs, mpi.rank());
   }
 
-  const auto cleanup_problems = executor.finish_cleanup();
+  const auto cleanup_problems = executor->finish_cleanup();
   mpi.sleeping_barrier();
   nlohmann::json payload = {{"interrupted", interrupted()}, {"results", mine}, {"warnings", cleanup_problems}};
   const auto texts = mpi.gather_texts(dump_json(payload));

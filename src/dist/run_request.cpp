@@ -108,19 +108,21 @@ void cap_concurrency_for_pytest(Profile& profile) {
 }
 
 // pytest's tests join the run as pytest selected them; the profile's gates still apply.
-void add_pytest_tests(RunPlan& plan, Selection& selection, const RunRequest& request, const std::vector<std::string>& paths) {
-  plan.pytest = choose_python(request.python, plan.profile.python);
-  plan.pytest.cwd = fs::current_path().string();
-  plan.pytest.args = pytest_arguments(request.pytest_args, request.selection.marker_expression,
-                                      request.selection.keyword_expression, paths);
-  PytestCollection collected = collect_pytest_tests(plan.pytest, find_pytest_plugin_dir(this_executable()),
-                                                    request.default_timeout_s);
+void add_pytest_tests(RunPlan& plan, Selection& selection, double default_timeout_s) {
+  PytestCollection collected = collect_pytest_tests(plan.pytest, find_pytest_plugin_dir(this_executable()), default_timeout_s);
   for (auto& t : collected.tests) {
     if (t.collect_error.empty()) t.skip_reason = profile_gate_reason(t.spec, plan.profile);
     selection.tests.push_back(std::move(t));
   }
   selection.deselected += collected.deselected;
-  if (!collected.tests.empty()) cap_concurrency_for_pytest(plan.profile);
+}
+
+void create_output_for(RunPlan& plan, const RunRequest& request) {
+  if (!request.json_report_file.empty()) check_report_path(request.json_report_file, "--json-report-file");
+  if (!request.junitxml.empty()) check_report_path(request.junitxml, "--junitxml");
+  plan.output_dir = create_output_dir(request.output_dir);
+  plan.json_report_path = request.json_report_file.empty() ? plan.output_dir + "/report.json" : request.json_report_file;
+  plan.junit_path = request.junitxml.empty() ? plan.output_dir + "/report.xml" : request.junitxml;
 }
 
 }  // namespace
@@ -132,7 +134,7 @@ std::vector<PerfRun> load_recent_history(const std::string& store, std::vector<s
   return load_perf_runs(dir, since, warnings);
 }
 
-RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output, const std::vector<PerfRun>& history) {
+RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_output) {
   parse_schedule(request.schedule);  // validates
   if (!(request.default_timeout_s > 0) || !(request.default_timeout_s <= kMaxTimeoutSeconds))
     throw UserError("--timeout must be greater than zero and at most 2592000 (30 days)");
@@ -142,11 +144,13 @@ RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output,
   RunPlan plan;
   plan.profile = resolve_profile(request.profile, process_environment());
   const RunPaths paths = classify_run_paths(request.paths);
-  Selection selection = select_tests(load_suites(paths.suite_files, request.default_timeout_s), request.selection, plan.profile);
-  if (!paths.pytest_paths.empty()) add_pytest_tests(plan, selection, request, paths.pytest_paths);
-  plan.tests = std::move(selection.tests);
-  apply_duration_history(plan, history);
-  plan.deselected = selection.deselected;
+  if (!paths.pytest_paths.empty()) {
+    plan.pytest = choose_python(request.python, plan.profile.python);
+    plan.pytest.cwd = fs::current_path().string();
+    plan.pytest.args = pytest_arguments(request.pytest_args, request.selection.marker_expression,
+                                        request.selection.keyword_expression, paths.pytest_paths);
+    cap_concurrency_for_pytest(plan.profile);
+  }
   plan.created_unix = now_unix();
   plan.root = fs::current_path().string();
   plan.command_line = request.command_line;
@@ -154,18 +158,31 @@ RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output,
   plan.schedule = request.schedule;
   plan.maxfail = request.maxfail;
   plan.run_id = new_run_id();
+  // pytest workers start while rank 0 collects, and their workspaces need the directory.
+  if (create_output && plan.pytest.used()) create_output_for(plan, request);
+  return plan;
+}
+
+void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_output, const std::vector<PerfRun>& history) {
+  const RunPaths paths = classify_run_paths(request.paths);
+  Selection selection = select_tests(load_suites(paths.suite_files, request.default_timeout_s), request.selection, plan.profile);
+  if (plan.pytest.used()) add_pytest_tests(plan, selection, request.default_timeout_s);
+  plan.tests = std::move(selection.tests);
+  apply_duration_history(plan, history);
+  plan.deselected = selection.deselected;
   if (create_output) {
-    if (!request.json_report_file.empty()) check_report_path(request.json_report_file, "--json-report-file");
-    if (!request.junitxml.empty()) check_report_path(request.junitxml, "--junitxml");
-    plan.output_dir = create_output_dir(request.output_dir);
-    plan.json_report_path = request.json_report_file.empty() ? plan.output_dir + "/report.json" : request.json_report_file;
-    plan.junit_path = request.junitxml.empty() ? plan.output_dir + "/report.xml" : request.junitxml;
+    if (plan.output_dir.empty()) create_output_for(plan, request);
     try {
       write_run_plan(plan);
     } catch (const std::runtime_error& e) {  // an unwritable or full output directory
       throw UserError(std::string(e.what()) + "; no test was started: free space or choose another --output-dir");
     }
   }
+}
+
+RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output, const std::vector<PerfRun>& history) {
+  RunPlan plan = prepare_run_plan(request, ranks, create_output);
+  complete_run_plan(plan, request, create_output, history);
   return plan;
 }
 

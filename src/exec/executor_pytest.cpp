@@ -51,6 +51,39 @@ Executor::Running* Executor::on_worker(const PytestWorker& w, bool queued) const
   return nullptr;
 }
 
+PytestWorker& Executor::add_worker() {
+  if (policy_.contain_exe.empty()) throw std::runtime_error("tellus-contain is not installed beside tellus-harness");
+  if (policy_.pytest_plugin_dir.empty()) policy_.pytest_plugin_dir = find_pytest_plugin_dir(policy_.self_exe);
+  if (policy_.pytest_plugin_dir.empty())
+    throw std::runtime_error("tellus_harness_pytest.py, the pytest plugin of tellus-harness, is not installed");
+  PytestWorkerSetup setup;
+  setup.invocation = policy_.pytest;
+  setup.plugin_dir = policy_.pytest_plugin_dir;
+  setup.contain_exe = policy_.contain_exe;
+  setup.output_dir = policy_.output_dir;
+  setup.capture_bytes = policy_.capture_bytes;
+  for (char** e = environ; *e; ++e) setup.env.emplace_back(*e);
+  for (const auto& kv : {"TELLUS_HARNESS_RANK=" + std::to_string(policy_.rank), "TELLUS_PROFILE=" + policy_.profile_name,
+                         "TELLUS_MAX_CONCURRENT_OPERATIONS=" + std::to_string(policy_.max_concurrent)})
+    setup.env.push_back(kv);
+  if (policy_.network_simulation) setup.env.push_back("TELLUS_NETWORK_SIMULATION=1");
+  if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
+  workers_.push_back(std::make_unique<PytestWorker>(setup, policy_.rank, ++workers_started_));
+  PytestWorker& worker = *workers_.back();
+  register_process_group(worker.process().pid());
+  guard_->watch(worker.process().pid());
+  return worker;
+}
+
+void Executor::start_pytest_workers() {
+  try {
+    while (static_cast<int>(workers_.size()) < policy_.max_concurrent) add_worker();
+  } catch (const std::exception& e) {
+    // Each test that finds no worker says why; rank 0's collection has said it already.
+    problems_.push_back(std::string("cannot start a pytest worker (") + policy_.pytest.python + "): " + e.what());
+  }
+}
+
 int Executor::queued_on(const PytestWorker& w) const {
   return static_cast<int>(std::count_if(running_.begin(), running_.end(),
                                         [&](const auto& r) { return r->worker == &w && r->queued; }));
@@ -92,25 +125,7 @@ bool Executor::start_pytest(int index, const TestSpec& spec) {
     if (!worker) return false;
   } else if (!worker) {
     if (live >= policy_.max_concurrent) return false;
-    if (policy_.pytest_plugin_dir.empty()) policy_.pytest_plugin_dir = find_pytest_plugin_dir(policy_.self_exe);
-    if (policy_.pytest_plugin_dir.empty())
-      throw std::runtime_error("tellus_harness_pytest.py, the pytest plugin of tellus-harness, is not installed");
-    PytestWorkerSetup setup;
-    setup.invocation = policy_.pytest;
-    setup.plugin_dir = policy_.pytest_plugin_dir;
-    setup.contain_exe = policy_.contain_exe;
-    setup.output_dir = policy_.output_dir;
-    setup.capture_bytes = policy_.capture_bytes;
-    for (char** e = environ; *e; ++e) setup.env.emplace_back(*e);
-    for (const auto& kv : {"TELLUS_HARNESS_RANK=" + std::to_string(policy_.rank), "TELLUS_PROFILE=" + policy_.profile_name,
-                           "TELLUS_MAX_CONCURRENT_OPERATIONS=" + std::to_string(policy_.max_concurrent)})
-      setup.env.push_back(kv);
-    if (policy_.network_simulation) setup.env.push_back("TELLUS_NETWORK_SIMULATION=1");
-    if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
-    workers_.push_back(std::make_unique<PytestWorker>(setup, policy_.rank, ++workers_started_));
-    worker = workers_.back().get();
-    register_process_group(worker->process().pid());
-    guard_->watch(worker->process().pid());
+    worker = &add_worker();
   }
   auto run = std::make_unique<Running>(policy_.capture_bytes);
   run->index = index;

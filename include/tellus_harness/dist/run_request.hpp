@@ -37,6 +37,12 @@ struct RunRequest {
 // for anything the user can fix.
 RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output, const std::vector<PerfRun>& history = {});
 
+// build_run_plan in two steps, so that pytest workers can start between them: the options,
+// the profile and how pytest is run (and, when there are pytest paths, the output directory);
+// then the tests, collected and selected, and run.json.
+RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_output);
+void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_output, const std::vector<PerfRun>& history);
+
 // The store's runs of the last 90 days ("" store: the default; "none": no runs). Unreadable
 // files go to `warnings`.
 std::vector<PerfRun> load_recent_history(const std::string& store, std::vector<std::string>& warnings);

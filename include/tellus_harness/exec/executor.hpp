@@ -66,6 +66,9 @@ class Executor {
   void start(int index, const TestSpec& spec);
   // Waits up to `max_wait` for output, exits and deadlines; returns the tests that finished.
   std::vector<TestResult> wait(std::chrono::microseconds max_wait);
+  // Starts as many pytest workers as the rank runs tests at once, ahead of its first pytest
+  // test, so that they collect while rank 0 plans; otherwise they start when first needed.
+  void start_pytest_workers();
   // Ends every running test (SIGTERM, then SIGKILL after the lesser of the kill and the
   // interrupt grace periods); they finish with outcome error and `reason`. Keep calling
   // wait() until idle().
@@ -88,6 +91,7 @@ class Executor {
   std::vector<pid_t> other_children(const Running& except) const;
   // pytest tests (executor_pytest.cpp)
   bool start_pytest(int index, const TestSpec& spec);  // false: no worker can take it now
+  PytestWorker& add_worker();
   void send_to_worker(Running& r);
   void begin_on_worker(Running& r);
   Running* on_worker(const PytestWorker& w, bool queued) const;  // its current test, or its next queued one
