@@ -359,17 +359,8 @@ void Executor::finish(Running& r, const ChildExit& exit, std::vector<TestResult>
   drain_stderr(process, r.err);
   const int status = exit.status;
 
-  TestResult res;
-  res.index = r.index;
-  res.nodeid = r.spec.nodeid;
-  res.rank = policy_.rank;
-  res.host = policy_.host;
-  res.start_unix = r.start_unix;
-  res.setup_s = r.setup_s;
+  TestResult res = result_of(r);
   res.call_s = seconds_between(r.started, ended);
-  res.stdout_text = r.out.text();
-  res.stderr_text = r.err.text();
-  res.peak_memory_mb = static_cast<double>(r.peak_rss) / (1 << 20);
   if (WIFEXITED(status)) res.exit_status = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) res.signal = WTERMSIG(status);
   res.leftover_processes = exit.killed;
@@ -460,6 +451,21 @@ void Executor::finish_dead_worker_test(Running& r, TestResult res, std::vector<T
   res.workspace = r.worker->workspace();
   res.stop_unix = now_unix();
   done.push_back(std::move(res));
+}
+
+// What every result of a test that ran says: which test, where, when, its output and memory.
+TestResult Executor::result_of(const Running& r) const {
+  TestResult res;
+  res.index = r.index;
+  res.nodeid = r.spec.nodeid;
+  res.rank = policy_.rank;
+  res.host = policy_.host;
+  res.start_unix = r.start_unix;
+  res.setup_s = r.setup_s;
+  res.stdout_text = r.out.text();
+  res.stderr_text = r.err.text();
+  res.peak_memory_mb = static_cast<double>(r.peak_rss) / (1 << 20);
+  return res;
 }
 
 std::vector<pid_t> Executor::other_children(const Running& except) const {

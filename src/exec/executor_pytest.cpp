@@ -233,22 +233,14 @@ void Executor::finish_unstarted(Running& r) {
 }
 
 void Executor::finish_pytest(Running& r, const PytestOutcome& outcome, std::vector<TestResult>& done) {
-  TestResult res;
-  res.index = r.index;
-  res.nodeid = r.spec.nodeid;
-  res.rank = policy_.rank;
-  res.host = policy_.host;
-  res.start_unix = r.start_unix;
+  TestResult res = result_of(r);  // its output: what the worker wrote outside pytest's capture (-s)
   res.outcome = outcome.outcome;
   res.phase = outcome.phase;
   res.longrepr = outcome.longrepr;
   res.pytest_report_json = outcome.report_json;
-  res.setup_s = r.setup_s + outcome.setup_s;
+  res.setup_s += outcome.setup_s;
   res.call_s = outcome.call_s;
   res.teardown_s = outcome.teardown_s;
-  res.stdout_text = r.out.text();  // what the worker wrote outside pytest's capture (-s)
-  res.stderr_text = r.err.text();
-  res.peak_memory_mb = static_cast<double>(r.peak_rss) / (1 << 20);
   res.exit_status = 0;
   if (r.stop != StopReason::kNone) {
     // The harness was already stopping it (a timeout, a limit, an interrupt) when it ended:

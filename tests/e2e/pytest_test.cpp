@@ -126,6 +126,9 @@ TEST_CASE("pytest: phases, reasons, output, markers, crashes and timeouts are re
   CHECK(tests[c + "test_exits_abruptly"]["call"]["longrepr"].get<std::string>().find("died: exited with status 3") != std::string::npos);
   CHECK(tests[c + "test_segfaults"]["call"]["longrepr"].get<std::string>().find("SIGSEGV") != std::string::npos);
   CHECK(tests[c + "test_runs_after_the_crashes"]["outcome"] == "passed");
+  // The profile's memory limit holds for the worker and what it runs.
+  CHECK_THAT(tests[c + "test_uses_too_much_memory"]["call"]["longrepr"].get<std::string>(),
+             Catch::Contains("exceeded the memory limit") && Catch::Contains("memory_mb 512 (profile local)"));
   for (const auto& h : report["harness"]["tests"]) CHECK(h["leftover_processes"] == 0);
 
   // tmp_path is private to each worker: every test using it passed; a failed test's worker

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "run_to_end.hpp"
 #include "shell_test_spec.hpp"
 #include "temp_dir.hpp"
 #include <filesystem>
@@ -25,12 +26,9 @@ ExecutionPolicy policy(const std::string& dir) {
 }
 
 std::vector<TestResult> run_all(Executor& ex, const std::vector<TestSpec>& tests) {
-  for (std::size_t i = 0; i < tests.size(); ++i) ex.start(static_cast<int>(i), tests[i]);
-  std::vector<TestResult> done;
-  while (!ex.idle())
-    for (auto& r : ex.wait(std::chrono::milliseconds(50))) done.push_back(std::move(r));
-  CHECK(ex.finish_cleanup().empty());
-  std::sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  std::vector<std::string> problems;
+  auto done = run_to_end(ex, tests, problems);
+  CHECK(problems.empty());
   return done;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "run_to_end.hpp"
 #include "temp_dir.hpp"
 #include "tellus_harness/exec/executor.hpp"
 
@@ -37,13 +38,8 @@ TestSpec pytest_test(const std::string& nodeid, double timeout = 30) {
 }
 
 std::vector<TestResult> run_all(Executor& ex, const std::vector<TestSpec>& tests) {
-  for (std::size_t i = 0; i < tests.size(); ++i) ex.start(static_cast<int>(i), tests[i]);
-  std::vector<TestResult> done;
-  while (!ex.idle())
-    for (auto& r : ex.wait(std::chrono::milliseconds(50))) done.push_back(std::move(r));
-  ex.finish_cleanup();
-  std::sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
-  return done;
+  std::vector<std::string> problems;  // the workers killed on purpose may say they were
+  return run_to_end(ex, tests, problems);
 }
 
 }  // namespace

@@ -89,6 +89,7 @@ class Executor {
   void kill_now(Running& r, std::chrono::steady_clock::time_point now);
   void enforce_limits();
   std::vector<pid_t> other_children(const Running& except) const;
+  TestResult result_of(const Running& r) const;
   // pytest tests (executor_pytest.cpp)
   bool start_pytest(int index, const TestSpec& spec);  // false: no worker can take it now
   PytestWorker& add_worker();
