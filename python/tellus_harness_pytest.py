@@ -4,7 +4,9 @@ TELLUS_PYTEST_MODE chooses what it does; without it the plugin does nothing.
 
 collect  After pytest's own collection and selection (-m, -k, the project's ini, conftest
          hooks), writes the selected items and the collection errors as JSON to
-         TELLUS_PYTEST_MANIFEST. pytest runs with --collect-only.
+         TELLUS_PYTEST_MANIFEST. pytest runs with --collect-only. (A worker given
+         TELLUS_PYTEST_MANIFEST writes it too, before it says it is ready: rank 0 plans from
+         its first worker's collection instead of collecting twice.)
 worker   After collecting the same way, runs the node ids its rank sends on the channel (the
          socket at fd TELLUS_PYTEST_CHANNEL_FD), one at a time, and sends back each test's
          reports. One JSON object a line each way:
@@ -84,6 +86,10 @@ class Collector:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session):
+        if MODE == "collect":
+            self.write(session)
+
+    def write(self, session):
         manifest = {"rootdir": str(session.config.rootpath), "items": [_describe(i) for i in session.items],
                     "errors": self.errors, "deselected": self.deselected}
         tmp = self.manifest + ".tmp"
@@ -134,8 +140,9 @@ def _reason(report, category):
 
 
 class Worker:
-    def __init__(self, config, fd):
+    def __init__(self, config, fd, collector):
         self.config = config
+        self.collector = collector
         os.set_inheritable(fd, False)  # not for the processes tests start
         self.channel = socket.socket(fileno=fd)
         self.input = self.channel.makefile("rb")
@@ -151,6 +158,8 @@ class Worker:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session):
         self.collected = len(session.items)
+        if self.collector is not None:
+            self.collector.write(session)
         self.send({"ready": self.collected})
 
     @pytest.hookimpl(tryfirst=True)
@@ -203,8 +212,12 @@ def pytest_configure(config):
     if MODE == "collect":
         config.pluginmanager.register(Collector(os.environ["TELLUS_PYTEST_MANIFEST"]), "tellus-harness-collector")
     elif MODE == "worker":
+        collector = None
+        if os.environ.get("TELLUS_PYTEST_MANIFEST"):
+            collector = Collector(os.environ["TELLUS_PYTEST_MANIFEST"])
+            config.pluginmanager.register(collector, "tellus-harness-collector")
         fd = int(os.environ["TELLUS_PYTEST_CHANNEL_FD"])
-        config.pluginmanager.register(Worker(config, fd), "tellus-harness-worker")
+        config.pluginmanager.register(Worker(config, fd, collector), "tellus-harness-worker")
 
 
 if MODE == "worker":

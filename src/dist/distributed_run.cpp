@@ -103,10 +103,11 @@ void share_plan(const MpiSession& mpi, RunPlan& plan) {
 }
 
 // A run that stopped before its first test (a collection error) leaves no directory behind
-// that it made early for its workers: only empty directories are removed.
+// that it made early for its workers: the collection file and then only empty directories
+// are removed (the workers' workspaces are gone by then).
 void remove_unused_output_dir(const std::string& dir) {
   std::error_code ec;
-  for (const char* sub : {"/work", "/journal", ""}) std::filesystem::remove(dir + sub, ec);
+  for (const char* sub : {"/collection.json", "/work", "/journal", ""}) std::filesystem::remove(dir + sub, ec);
 }
 
 }  // namespace
@@ -136,15 +137,21 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   if (status != kProceed) return status;
   share_plan(mpi, plan);
 
-  // pytest workers start on every rank now: they collect while rank 0 does.
+  // pytest workers start on every rank now; rank 0's first one collects for the plan.
   std::unique_ptr<Executor> executor;
+  PytestCollector collect_pytest;
   if (plan.pytest.used() && !request.collect_only) {
     executor = std::make_unique<Executor>(policy_for(plan, request, mpi.rank()));
-    executor->start_pytest_workers();
+    const std::string manifest = root ? plan.output_dir + "/collection.json" : "";
+    executor->start_pytest_workers(manifest);
+    collect_pytest = [&, manifest](double default_timeout_s) {
+      return read_pytest_collection(executor->await_collecting_worker(kPytestCollectionLimitSeconds), manifest, plan.pytest,
+                                    default_timeout_s);
+    };
   }
   if (root) {
     try {
-      complete_run_plan(plan, request, !request.collect_only, history);
+      complete_run_plan(plan, request, !request.collect_only, history, collect_pytest);
       if (request.collect_only) {
         print_collection(plan);
         status = plan.tests.empty() ? kExitNoTestsCollected : kExitAllPassed;

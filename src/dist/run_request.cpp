@@ -108,8 +108,9 @@ void cap_concurrency_for_pytest(Profile& profile) {
 }
 
 // pytest's tests join the run as pytest selected them; the profile's gates still apply.
-void add_pytest_tests(RunPlan& plan, Selection& selection, double default_timeout_s) {
-  PytestCollection collected = collect_pytest_tests(plan.pytest, find_pytest_plugin_dir(this_executable()), default_timeout_s);
+void add_pytest_tests(RunPlan& plan, Selection& selection, double default_timeout_s, const PytestCollector& collect) {
+  PytestCollection collected = collect ? collect(default_timeout_s)
+                                       : collect_pytest_tests(plan.pytest, find_pytest_plugin_dir(this_executable()), default_timeout_s);
   for (auto& t : collected.tests) {
     if (t.collect_error.empty()) t.skip_reason = profile_gate_reason(t.spec, plan.profile);
     selection.tests.push_back(std::move(t));
@@ -163,10 +164,11 @@ RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_outpu
   return plan;
 }
 
-void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_output, const std::vector<PerfRun>& history) {
+void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_output, const std::vector<PerfRun>& history,
+                       const PytestCollector& collect_pytest) {
   const RunPaths paths = classify_run_paths(request.paths);
   Selection selection = select_tests(load_suites(paths.suite_files, request.default_timeout_s), request.selection, plan.profile);
-  if (plan.pytest.used()) add_pytest_tests(plan, selection, request.default_timeout_s);
+  if (plan.pytest.used()) add_pytest_tests(plan, selection, request.default_timeout_s, collect_pytest);
   plan.tests = std::move(selection.tests);
   apply_duration_history(plan, history);
   plan.deselected = selection.deselected;

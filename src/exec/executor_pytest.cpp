@@ -3,6 +3,7 @@
 // are the Executor's own (executor.cpp); this file starts and feeds the workers, turns their
 // reports into results, and ends them when the rank has no more tests.
 #include <poll.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 
@@ -51,7 +52,7 @@ Executor::Running* Executor::on_worker(const PytestWorker& w, bool queued) const
   return nullptr;
 }
 
-PytestWorker& Executor::add_worker() {
+PytestWorker& Executor::add_worker(const std::string& manifest) {
   if (policy_.contain_exe.empty()) throw std::runtime_error("tellus-contain is not installed beside tellus-harness");
   if (policy_.pytest_plugin_dir.empty()) policy_.pytest_plugin_dir = find_pytest_plugin_dir(policy_.self_exe);
   if (policy_.pytest_plugin_dir.empty())
@@ -62,6 +63,7 @@ PytestWorker& Executor::add_worker() {
   setup.contain_exe = policy_.contain_exe;
   setup.output_dir = policy_.output_dir;
   setup.capture_bytes = policy_.capture_bytes;
+  setup.manifest = manifest;
   for (char** e = environ; *e; ++e) setup.env.emplace_back(*e);
   for (const auto& kv : {"TELLUS_HARNESS_RANK=" + std::to_string(policy_.rank), "TELLUS_PROFILE=" + policy_.profile_name,
                          "TELLUS_MAX_CONCURRENT_OPERATIONS=" + std::to_string(policy_.max_concurrent)})
@@ -75,12 +77,48 @@ PytestWorker& Executor::add_worker() {
   return worker;
 }
 
-void Executor::start_pytest_workers() {
+void Executor::start_pytest_workers(const std::string& manifest) {
   try {
-    while (static_cast<int>(workers_.size()) < policy_.max_concurrent) add_worker();
+    while (static_cast<int>(workers_.size()) < policy_.max_concurrent) add_worker(workers_.empty() ? manifest : "");
   } catch (const std::exception& e) {
-    // Each test that finds no worker says why; rank 0's collection has said it already.
+    // Each test that finds no worker says why; rank 0's collection says it first.
     problems_.push_back(std::string("cannot start a pytest worker (") + policy_.pytest.python + "): " + e.what());
+  }
+}
+
+CollectionEnd Executor::await_collecting_worker(double limit_s) {
+  CollectionEnd end;
+  if (workers_.empty()) {  // it could not even start
+    end.exited = true;
+    end.exit_code = -1;
+    for (const auto& p : problems_) end.output += p + "\n";
+    return end;
+  }
+  PytestWorker& w = *workers_.front();
+  OutputCapture said(policy_.capture_bytes);
+  const auto give_up = Clock::now() + seconds(limit_s);
+  for (;;) {
+    pollfd fds[] = {{w.process().pidfd(), POLLIN, 0}, {w.channel_fd(), POLLIN, 0}, {w.process().stderr_fd(), POLLIN, 0}};
+    poll(fds, w.process().stderr_fd() >= 0 ? 3 : 2, 100);
+    drain_into(w.process().stdout_fd(), nullptr);
+    drain_into(w.process().stderr_fd(), &said);
+    PytestWorkerNews news = w.receive();
+    for (auto& p : news.problems) problems_.push_back(std::move(p));
+    if (w.ready()) return end;
+    if (auto exit = w.process().try_reap()) {
+      end.exited = true;
+      end.exit_code = WIFEXITED(exit->status) ? WEXITSTATUS(exit->status) : 128 + WTERMSIG(exit->status);
+      end.output = said.text();
+      unregister_process_group(w.process().pid());
+      guard_->forget(w.process().pid());
+      workers_.erase(workers_.begin());
+      return end;
+    }
+    if (interrupted() || Clock::now() > give_up) {
+      end.interrupted = interrupted();
+      end.timed_out = !end.interrupted;
+      return end;
+    }
   }
 }
 

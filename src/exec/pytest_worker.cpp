@@ -39,6 +39,7 @@ PytestWorker::PytestWorker(const PytestWorkerSetup& setup, int rank, int id) {
                          "TELLUS_CONFIG_DIR=" + workspace_ + "/config", std::string("TELLUS_PYTEST_CHANNEL_FD=4"),
                          "TELLUS_PYTEST_CAPTURE_BYTES=" + std::to_string(setup.capture_bytes)})
     launch.env.push_back(kv);
+  if (!setup.manifest.empty()) launch.env.push_back("TELLUS_PYTEST_MANIFEST=" + setup.manifest);
   try {
     child_ = std::make_unique<ChildProcess>(launch);
   } catch (...) {

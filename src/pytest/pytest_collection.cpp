@@ -27,9 +27,6 @@ namespace tellus_harness {
 
 namespace {
 
-// Collection imports every test module: minutes on a slow shared filesystem, never hours.
-constexpr double kCollectionLimitSeconds = 1800;
-
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
@@ -96,7 +93,7 @@ Finished run_collection(const std::vector<std::string>& argv, const std::vector<
     throw UserError("cannot run '" + argv[0] + "' (the Python for pytest, from " + python_source + "): " +
                     std::strerror(rc) + "; name an interpreter that has pytest: --python PATH, TELLUS_PYTHON or the profile's python:");
   register_process_group(pid);
-  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(static_cast<long>(kCollectionLimitSeconds));
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(static_cast<long>(kPytestCollectionLimitSeconds));
   Finished f;
   for (;;) {
     const pid_t r = waitpid(pid, &f.status, WNOHANG);
@@ -181,16 +178,26 @@ PytestCollection collect_pytest_tests(const PytestInvocation& invocation, const 
   env.push_back("TELLUS_PYTEST_MANIFEST=" + manifest);
   const auto argv = pytest_argv(invocation, {"--collect-only", "-q", "-o", "cache_dir=" + tmp.path + "/cache"});
   const Finished f = run_collection(argv, env, invocation.cwd, log, invocation.python_source);
-  if (interrupted()) throw UserError("interrupted while pytest collected the tests");
-  const std::string said = pytest_words(read_text(log));
-  if (f.timed_out)
-    throw UserError("pytest's collection did not end within " + std::to_string(static_cast<int>(kCollectionLimitSeconds)) +
+  CollectionEnd ended;
+  ended.exited = true;
+  ended.exit_code = WIFEXITED(f.status) ? WEXITSTATUS(f.status) : 128 + WTERMSIG(f.status);
+  ended.timed_out = f.timed_out;
+  ended.interrupted = interrupted();
+  ended.output = read_text(log);
+  return read_pytest_collection(ended, manifest, invocation, default_timeout_s);
+}
+
+PytestCollection read_pytest_collection(const CollectionEnd& end, const std::string& manifest,
+                                        const PytestInvocation& invocation, double default_timeout_s) {
+  if (end.interrupted) throw UserError("interrupted while pytest collected the tests");
+  const std::string said = pytest_words(end.output);
+  if (end.timed_out)
+    throw UserError("pytest's collection did not end within " + std::to_string(static_cast<int>(kPytestCollectionLimitSeconds)) +
                     " s (a conftest.py or test module that hangs on import?): " + said);
-  const int code = WIFEXITED(f.status) ? WEXITSTATUS(f.status) : 128 + WTERMSIG(f.status);
   // pytest's exit codes: 4 usage error, 3 internal error; 1, 2 and 5 still collected what they could.
-  if (code == 4 || code == 3 || !fs::exists(manifest))
+  if (end.exited && (end.exit_code == 4 || end.exit_code == 3 || !fs::exists(manifest)))
     throw UserError("pytest (" + invocation.python + ", from " + invocation.python_source + ") exited with " +
-                    std::to_string(code) + " while collecting: " + (said.empty() ? "no message" : said));
+                    std::to_string(end.exit_code) + " while collecting: " + (said.empty() ? "no message" : said));
   return parse_pytest_manifest(read_text(manifest), manifest, default_timeout_s);
 }
 

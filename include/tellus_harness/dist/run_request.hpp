@@ -1,11 +1,13 @@
 #pragma once
 // What `tellus-harness run` was asked to do, and the plan rank 0 makes of it.
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/config/selection.hpp"
 #include "tellus_harness/perf/perf_store.hpp"
+#include "tellus_harness/pytest/pytest_collection.hpp"
 #include "tellus_harness/report/run_plan.hpp"
 
 namespace tellus_harness {
@@ -41,7 +43,11 @@ RunPlan build_run_plan(const RunRequest& request, int ranks, bool create_output,
 // the profile and how pytest is run (and, when there are pytest paths, the output directory);
 // then the tests, collected and selected, and run.json.
 RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_output);
-void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_output, const std::vector<PerfRun>& history);
+// `collect_pytest` collects the pytest paths (given the default timeout); when empty, a
+// pytest process of its own does (pytest/pytest_collection.hpp).
+using PytestCollector = std::function<PytestCollection(double default_timeout_s)>;
+void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_output, const std::vector<PerfRun>& history,
+                       const PytestCollector& collect_pytest = {});
 
 // The store's runs of the last 90 days ("" store: the default; "none": no runs). Unreadable
 // files go to `warnings`.

@@ -14,6 +14,7 @@
 
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/config/pytest_invocation.hpp"
+#include "tellus_harness/exec/collection_end.hpp"
 #include "tellus_harness/config/test_spec.hpp"
 #include "tellus_harness/exec/test_result.hpp"
 
@@ -67,8 +68,13 @@ class Executor {
   // Waits up to `max_wait` for output, exits and deadlines; returns the tests that finished.
   std::vector<TestResult> wait(std::chrono::microseconds max_wait);
   // Starts as many pytest workers as the rank runs tests at once, ahead of its first pytest
-  // test, so that they collect while rank 0 plans; otherwise they start when first needed.
-  void start_pytest_workers();
+  // test; otherwise they start when first needed. With `manifest`, the first worker writes its
+  // collection there, and rank 0 plans from it (await_collecting_worker) instead of running
+  // pytest once more.
+  void start_pytest_workers(const std::string& manifest = {});
+  // Waits until the worker given the manifest is ready, or has ended (pytest refused to run:
+  // its exit code and what it wrote), or `limit_s` has passed, or the run is interrupted.
+  CollectionEnd await_collecting_worker(double limit_s);
   // Ends every running test (SIGTERM, then SIGKILL after the lesser of the kill and the
   // interrupt grace periods); they finish with outcome error and `reason`. Keep calling
   // wait() until idle().
@@ -92,7 +98,7 @@ class Executor {
   TestResult result_of(const Running& r) const;
   // pytest tests (executor_pytest.cpp)
   bool start_pytest(int index, const TestSpec& spec);  // false: no worker can take it now
-  PytestWorker& add_worker();
+  PytestWorker& add_worker(const std::string& manifest = {});
   void send_to_worker(Running& r);
   void begin_on_worker(Running& r);
   Running* on_worker(const PytestWorker& w, bool queued) const;  // its current test, or its next queued one

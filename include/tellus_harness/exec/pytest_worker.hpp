@@ -22,6 +22,7 @@ struct PytestWorkerSetup {
   std::string output_dir;              // workspaces go under <output_dir>/work/
   std::vector<std::string> env;        // the environment every test gets ("NAME=value")
   std::size_t capture_bytes = 64 * 1024;
+  std::string manifest;                // when set: the worker also writes its collection here
 };
 
 // One test's outcome as the worker reported it.

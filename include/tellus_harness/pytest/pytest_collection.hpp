@@ -8,6 +8,7 @@
 
 #include "tellus_harness/config/pytest_invocation.hpp"
 #include "tellus_harness/config/selection.hpp"
+#include "tellus_harness/exec/collection_end.hpp"
 
 namespace tellus_harness {
 
@@ -22,6 +23,15 @@ struct PytestCollection {
 // --strict-markers does not know, an interpreter without pytest), with pytest's own words.
 PytestCollection collect_pytest_tests(const PytestInvocation& invocation, const std::string& plugin_dir,
                                       double default_timeout_s);
+
+// Collection of a whole suite imports every test module: minutes on a slow shared filesystem,
+// never hours.
+constexpr double kPytestCollectionLimitSeconds = 1800;
+
+// What a pytest process that collected left: the tests of `manifest`, or the UserError that
+// says in pytest's words why there are none (a usage error, an interpreter without pytest).
+PytestCollection read_pytest_collection(const CollectionEnd& end, const std::string& manifest,
+                                        const PytestInvocation& invocation, double default_timeout_s);
 
 // The manifest the plugin wrote, as tests (exposed for the unit tests). UserError naming
 // `source` when it is not what the plugin writes.
