@@ -204,8 +204,13 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
 
   const auto cleanup_problems = executor->finish_cleanup();
   mpi.sleeping_barrier();
-  nlohmann::json payload = {{"interrupted", interrupted()}, {"results", mine}, {"warnings", cleanup_problems}};
-  const auto texts = mpi.gather_texts(dump_json(payload));
+  // Each result as its journal line is written: a pytest report goes in as the text it is.
+  std::string payload = dump_json({{"interrupted", interrupted()}, {"warnings", cleanup_problems}});
+  payload.pop_back();
+  payload += ",\"results\":[";
+  for (std::size_t i = 0; i < mine.size(); ++i) payload += (i ? "," : "") + test_result_line(mine[i], nlohmann::json::object());
+  payload += "]}";
+  const auto texts = mpi.gather_texts(payload);
 
   int code = kExitInternalError;
   if (root) {

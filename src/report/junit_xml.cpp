@@ -74,19 +74,25 @@ std::pair<std::string, std::string> pytest_junit_names(const std::string& nodeid
   return {classname, names.back()};
 }
 
-// A stage of a pytest test as its worker reported it (json_report's "setup", "call", ...).
-nlohmann::json pytest_stage(const TestResult& r, const char* when) {
+// A pytest test's stages as its worker reported them (json_report's "setup", "call", ...);
+// null for a harness test or one whose worker never reported it.
+nlohmann::json pytest_stages(const TestResult& r) {
   if (r.pytest_report_json.empty()) return nullptr;
-  const auto report = nlohmann::json::parse(r.pytest_report_json, nullptr, false);
-  if (!report.is_object() || !report.contains("stages") || !report["stages"].contains(when)) return nullptr;
-  return report["stages"][when];
+  auto report = nlohmann::json::parse(r.pytest_report_json, nullptr, false);
+  if (!report.is_object() || !report.contains("stages") || !report["stages"].is_object()) return nullptr;
+  return std::move(report["stages"]);
+}
+
+nlohmann::json stage_of(const nlohmann::json& stages, const std::string& when) {
+  return stages.is_object() && stages.contains(when) ? stages[when] : nlohmann::json();
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 // The child elements of a pytest test's <testcase>, as pytest's junitxml writes them.
-void pytest_outcome_elements(std::ostringstream& x, const CollectedTest& t, const TestResult& r) {
-  const nlohmann::json stage = pytest_stage(r, r.phase.c_str());
+void pytest_outcome_elements(std::ostringstream& x, const CollectedTest& t, const TestResult& r,
+                             const nlohmann::json& stages) {
+  const nlohmann::json stage = stage_of(stages, r.phase);
   const std::string crash = stage.is_object() && stage.contains("crash") ? stage["crash"].value("message", "") : "";
   const std::string text = xml_escape(stage.is_object() ? stage.value("longrepr", r.longrepr) : r.longrepr);
   switch (r.outcome) {
@@ -131,11 +137,11 @@ void harness_outcome_elements(std::ostringstream& x, const TestResult& r) {
 }
 
 // A test's captured output: a harness test's streams; a pytest test's, every stage's in turn.
-std::pair<std::string, std::string> captured_output(const TestResult& r) {
-  if (r.pytest_report_json.empty()) return {r.stdout_text, r.stderr_text};
+std::pair<std::string, std::string> captured_output(const TestResult& r, const nlohmann::json& stages) {
+  if (!stages.is_object()) return {r.stdout_text, r.stderr_text};
   std::string out, err;
   for (const char* when : {"setup", "call", "teardown"}) {
-    const nlohmann::json stage = pytest_stage(r, when);
+    const nlohmann::json stage = stage_of(stages, when);
     if (!stage.is_object()) continue;
     out += stage.value("stdout", "");
     err += stage.value("stderr", "") + stage.value("log", "");
@@ -194,9 +200,10 @@ void write_junit_xml(const RunOutcome& outcome, const std::string& path) {
       const auto [classname, name] = pytest ? pytest_junit_names(t.spec.nodeid) : std::pair{suite, t.spec.name};
       x << "    <testcase classname=\"" << xml_escape(classname) << "\" name=\"" << xml_escape(name) << "\" time=\""
         << junit_time(r.setup_s + r.call_s + r.teardown_s) << "\">\n";
-      if (pytest) pytest_outcome_elements(x, t, r);
+      const nlohmann::json stages = pytest_stages(r);
+      if (pytest) pytest_outcome_elements(x, t, r, stages);
       else harness_outcome_elements(x, r);
-      const auto [out, err] = captured_output(r);
+      const auto [out, err] = captured_output(r, stages);
       if (!out.empty()) x << "      <system-out>" << xml_escape(out) << "</system-out>\n";
       if (!err.empty()) x << "      <system-err>" << xml_escape(err) << "</system-err>\n";
       x << "    </testcase>\n";
