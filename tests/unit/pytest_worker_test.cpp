@@ -81,3 +81,22 @@ TEST_CASE("pytest workers: stopping the run ends the running test and those queu
     CHECK_THAT(t.longrepr, Catch::StartsWith("run interrupted (SIGTERM)"));
   }
 }
+
+TEST_CASE("pytest workers: a wider fixture's failed teardown is the next test's setup error, or at the end a warning") {
+  auto p = pytest_policy(fresh_temp_dir("pytest-scoped"), 1);
+  p.pytest.args = {"-p", "no:cacheprovider", "scoped/test_scoped.py", "tests/test_archive_class.py"};
+  Executor ex(p);
+  std::vector<std::string> problems;
+  const auto r = run_to_end(ex, {pytest_test("scoped/test_scoped.py::test_first"), pytest_test("scoped/test_scoped.py::test_second"),
+                                 pytest_test("tests/test_archive_class.py::test_tmp_path_is_private")},
+                            problems);
+  REQUIRE(r.size() == 3);
+  CHECK(r[0].outcome == Outcome::kPassed);
+  CHECK(r[1].outcome == Outcome::kPassed);  // the module fixture is still up for it
+  CHECK(r[2].outcome == Outcome::kError);
+  CHECK(r[2].phase == "setup");
+  CHECK_THAT(r[2].longrepr, Catch::Contains("error in the teardown of fixtures set up for an earlier test") &&
+                                Catch::Contains("module fixture could not unmount"));
+  REQUIRE(problems.size() == 1);
+  CHECK_THAT(problems[0], Catch::Contains("session fixture could not unload the tape"));
+}

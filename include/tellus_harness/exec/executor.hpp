@@ -54,13 +54,16 @@ class Executor {
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
+  // Tests it can start now: slots not running a test, less those taken and still waiting
+  // (negative while tests taken for lookahead slots wait).
   int free_slots() const;
-  // pytest tests this rank may take beyond its free slots: one queued behind each busy worker
-  // whose test is expected to be short, so that the worker goes straight on to it instead of
+  // pytest tests this rank may take beyond its free slots: up to two queued behind each busy
+  // worker whose test is expected to be short, so that the worker goes straight on instead of
   // waiting for the rank to claim the next one (pytest-xdist keeps tests queued the same way).
+  // A rank takes free_slots() + lookahead_slots().
   int lookahead_slots() const;
   bool idle() const;
-  int running() const;
+  int running() const;  // tests running now (not those queued behind a worker's current one)
 
   // Starts a test, or queues it until a slot (or, for a pytest test, a worker) is free.
   // Setup failures (workspace, fork) come back from the next wait() as errors.
