@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
+
+#include "tellus_harness/config/user_error.hpp"
 
 namespace tellus_harness {
 
@@ -22,6 +25,39 @@ PytestInvocation choose_python(const std::string& option, const std::string& pro
     p.python_source = "the default";
   }
   return p;
+}
+
+void check_pytest_args(const std::vector<std::string>& extra) {
+  struct Refused {
+    const char* option;
+    const char* instead;
+  };
+  static const Refused refused[] = {
+      {"-n", "tellus-harness spreads the tests over the MPI ranks and their workers itself: leave out pytest-xdist's options"},
+      {"--numprocesses", "tellus-harness spreads the tests over the MPI ranks and their workers itself: leave out pytest-xdist's options"},
+      {"--dist", "tellus-harness spreads the tests over the MPI ranks and their workers itself: leave out pytest-xdist's options"},
+      {"--tx", "tellus-harness spreads the tests over the MPI ranks and their workers itself: leave out pytest-xdist's options"},
+      {"-x", "use the harness's own -x or --maxfail N, which count over every rank"},
+      {"--exitfirst", "use the harness's own -x or --maxfail N, which count over every rank"},
+      {"--maxfail", "use the harness's own --maxfail N, which counts over every rank"},
+      {"--collect-only", "use the harness's own --collect-only"},
+      {"--co", "use the harness's own --collect-only"},
+      {"--lf", "select with -m, -k or node ids: pytest's cache is not shared by the ranks"},
+      {"--last-failed", "select with -m, -k or node ids: pytest's cache is not shared by the ranks"},
+      {"--ff", "select with -m, -k or node ids: pytest's cache is not shared by the ranks"},
+      {"--failed-first", "select with -m, -k or node ids: pytest's cache is not shared by the ranks"},
+      {"--sw", "select with -m, -k or node ids: pytest's cache is not shared by the ranks"},
+      {"--stepwise", "select with -m, -k or node ids: pytest's cache is not shared by the ranks"},
+      {"--pdb", "no worker has a terminal: run the test under plain pytest to debug it"},
+      {"--trace", "no worker has a terminal: run the test under plain pytest to debug it"},
+  };
+  for (const auto& arg : extra) {
+    // "--maxfail=3" as "--maxfail"; "-n4" (xdist's count attached) as "-n".
+    std::string name = arg.substr(0, arg.find('='));
+    if (name.size() > 2 && name.rfind("-n", 0) == 0 && std::isdigit(static_cast<unsigned char>(name[2]))) name = "-n";
+    for (const auto& r : refused)
+      if (name == r.option) throw UserError("--pytest-args " + arg + ": " + r.instead);
+  }
 }
 
 std::vector<std::string> pytest_arguments(const std::vector<std::string>& extra, const std::string& marker_expression,

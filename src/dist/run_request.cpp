@@ -146,6 +146,7 @@ RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_outpu
   plan.profile = resolve_profile(request.profile, process_environment());
   const RunPaths paths = classify_run_paths(request.paths);
   if (!paths.pytest_paths.empty()) {
+    check_pytest_args(request.pytest_args);
     plan.pytest = choose_python(request.python, plan.profile.python);
     plan.pytest.cwd = fs::current_path().string();
     plan.pytest.args = pytest_arguments(request.pytest_args, request.selection.marker_expression,

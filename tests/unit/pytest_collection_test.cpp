@@ -85,6 +85,11 @@ TEST_CASE("pytest processes: the plugin's directory first on PYTHONPATH, the mod
   inv.args = pytest_arguments({"-p", "no:cacheprovider"}, "not slow", "", {"tests"});
   CHECK(pytest_argv(inv, {"-q"}) == std::vector<std::string>{"/usr/bin/python3", "-m", "pytest", "-p", "tellus_harness_pytest",
                                                              "-q", "-p", "no:cacheprovider", "-m", "not slow", "tests"});
+  CHECK_NOTHROW(check_pytest_args({"-p", "no:cacheprovider", "-W", "error", "--strict-markers", "-o", "xfail_strict=true"}));
+  CHECK_THROWS_WITH(check_pytest_args({"-n", "4"}), Catch::Contains("--pytest-args -n: tellus-harness spreads the tests"));
+  CHECK_THROWS_WITH(check_pytest_args({"-n4"}), Catch::Contains("leave out pytest-xdist's options"));
+  CHECK_THROWS_WITH(check_pytest_args({"--maxfail=3"}), Catch::Contains("use the harness's own --maxfail N"));
+  CHECK_THROWS_WITH(check_pytest_args({"--lf"}), Catch::Contains("pytest's cache is not shared"));
   setenv("TELLUS_PYTHON", "/opt/py", 1);
   CHECK(choose_python("", "/profile/py").python == "/opt/py");
   CHECK(choose_python("/cli/py", "/profile/py").python_source == "--python");

@@ -19,6 +19,11 @@ struct PytestInvocation {
 // The Python for pytest: --python, else TELLUS_PYTHON, else the profile's `python:`, else python3.
 PytestInvocation choose_python(const std::string& option, const std::string& profile_python);
 
+// Refuses (UserError) pytest options that cannot work under the harness, saying what to use:
+// pytest-xdist's own distribution, options that end pytest after collecting or at a failure,
+// selection from pytest's cache, and the interactive debugger.
+void check_pytest_args(const std::vector<std::string>& extra);
+
 // pytest's arguments: the user's extra ones, -m and -k when given, then the paths.
 std::vector<std::string> pytest_arguments(const std::vector<std::string>& extra, const std::string& marker_expression,
                                           const std::string& keyword_expression, const std::vector<std::string>& paths);
