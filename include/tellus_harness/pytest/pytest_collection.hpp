@@ -1,7 +1,10 @@
 #pragma once
-// Rank 0 collects pytest paths with the project's own Python and pytest (collect mode of the
-// plugin python/tellus_harness_pytest.py): node ids, markers and parametrization are pytest's,
-// -m and -k select with pytest's semantics, and an import error is that file's error entry.
+// pytest paths are collected by the project's own Python and pytest, with the plugin
+// python/tellus_harness_pytest.py writing what it collected to a file: in a run, rank 0's first
+// worker does (Executor::await_collecting_worker); for --collect-only, a pytest process in the
+// plugin's collect mode (collect_pytest_tests). Node ids, markers and parametrization are
+// pytest's, -m and -k select with pytest's semantics, and an import error is that file's
+// error entry.
 #include <cstddef>
 #include <string>
 #include <vector>
