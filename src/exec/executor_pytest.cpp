@@ -314,7 +314,10 @@ void Executor::end_workers() {
       drain_into(w.process().stdout_fd(), nullptr);
       drain_into(w.process().stderr_fd(), nullptr);
       for (auto& p : w.receive().problems) problems_.push_back(std::move(p));
-      if (w.process().try_reap()) {
+      if (const auto exit = w.process().try_reap()) {
+        if (exit->killed > 0)
+          problems_.push_back("pytest worker " + w.workspace() + " left " + std::to_string(exit->killed) +
+                              " processes running at its end (started by its tests or fixtures); they were killed");
         unregister_process_group(w.process().pid());
         guard_->forget(w.process().pid());
         if (!w.keep_workspace && !policy_.keep_workspaces) remover_->remove(w.workspace());

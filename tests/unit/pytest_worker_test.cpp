@@ -82,7 +82,7 @@ TEST_CASE("pytest workers: stopping the run ends the running test and those queu
   }
 }
 
-TEST_CASE("pytest workers: a wider fixture's failed teardown is the next test's setup error, or at the end a warning") {
+TEST_CASE("pytest workers: a wider fixture's failed teardown is the next test's setup error, or at the end a warning, as is what a worker left running") {
   auto p = pytest_policy(fresh_temp_dir("pytest-scoped"), 1);
   p.pytest.args = {"-p", "no:cacheprovider", "scoped/test_scoped.py", "tests/test_archive_class.py"};
   Executor ex(p);
@@ -97,6 +97,7 @@ TEST_CASE("pytest workers: a wider fixture's failed teardown is the next test's 
   CHECK(r[2].phase == "setup");
   CHECK_THAT(r[2].longrepr, Catch::Contains("error in the teardown of fixtures set up for an earlier test") &&
                                 Catch::Contains("module fixture could not unmount"));
-  REQUIRE(problems.size() == 1);
+  REQUIRE(problems.size() == 2);
   CHECK_THAT(problems[0], Catch::Contains("session fixture could not unload the tape"));
+  CHECK_THAT(problems[1], Catch::Contains("left 1 processes running at its end") && Catch::Contains("they were killed"));
 }
