@@ -95,11 +95,12 @@ int finish_run(RunOutcome& outcome, const RunRequest& request, std::vector<PerfR
   return code;
 }
 
-// Rank 0's plan to every rank (called again once the tests are in it).
-void share_plan(const MpiSession& mpi, RunPlan& plan) {
+// Rank 0's plan to every rank (called again once the tests are in it). `recorded` is run.json's
+// text, sent as it is when it redacted nothing: a plan of many tests is encoded once.
+void share_plan(const MpiSession& mpi, RunPlan& plan, const std::string& recorded = {}) {
   if (mpi.size() == 1) return;
   if (mpi.rank() != 0) plan = decode_run_plan(mpi.broadcast(std::string()));
-  else mpi.broadcast(encode_run_plan(plan));
+  else mpi.broadcast(!recorded.empty() && !holds_secrets(plan) ? recorded : encode_run_plan(plan));
 }
 
 // A run that stopped before its first test (a collection error) leaves no directory behind
@@ -140,6 +141,7 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   // pytest workers start on every rank now; rank 0's first one collects for the plan.
   std::unique_ptr<Executor> executor;
   PytestCollector collect_pytest;
+  std::string recorded_plan;  // rank 0: run.json's text
   if (plan.pytest.used() && !request.collect_only) {
     executor = std::make_unique<Executor>(policy_for(plan, request, mpi.rank()));
     const std::string manifest = root ? plan.output_dir + "/collection.json" : "";
@@ -151,7 +153,7 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   }
   if (root) {
     try {
-      complete_run_plan(plan, request, !request.collect_only, history, collect_pytest);
+      recorded_plan = complete_run_plan(plan, request, !request.collect_only, history, collect_pytest);
       if (request.collect_only) {
         print_collection(plan);
         status = plan.tests.empty() ? kExitNoTestsCollected : kExitAllPassed;
@@ -168,7 +170,7 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     if (root && !plan.output_dir.empty()) remove_unused_output_dir(plan.output_dir);
     return status;
   }
-  share_plan(mpi, plan);
+  share_plan(mpi, plan, recorded_plan);
   if (!executor) executor = std::make_unique<Executor>(policy_for(plan, request, mpi.rank()));
 
   std::vector<TestSpec> specs;

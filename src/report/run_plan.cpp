@@ -37,7 +37,7 @@ std::string encode_run_plan(const RunPlan& plan) {
                             {"deselected", plan.deselected},
                             {"pytest", {{"python", plan.pytest.python}, {"python_source", plan.pytest.python_source},
                                         {"cwd", plan.pytest.cwd}, {"args", plan.pytest.args}}}};
-  return j.dump(1) + "\n";
+  return j.dump() + "\n";
 }
 
 RunPlan redacted_for_record(const RunPlan& plan) {
@@ -51,8 +51,19 @@ RunPlan redacted_for_record(const RunPlan& plan) {
   return r;
 }
 
-void write_run_plan(const RunPlan& plan) {
-  write_file_atomically(run_plan_path(plan.output_dir), encode_run_plan(redacted_for_record(plan)));
+std::string write_run_plan(const RunPlan& plan) {
+  std::string text = encode_run_plan(redacted_for_record(plan));
+  write_file_atomically(run_plan_path(plan.output_dir), text);
+  return text;
+}
+
+bool holds_secrets(const RunPlan& plan) {
+  const RunPlan r = redacted_for_record(plan);
+  if (r.command_line != plan.command_line || r.pytest.args != plan.pytest.args) return true;
+  for (std::size_t i = 0; i < plan.tests.size(); ++i)
+    if (r.tests[i].spec.env != plan.tests[i].spec.env || r.tests[i].spec.backend_config != plan.tests[i].spec.backend_config)
+      return true;
+  return false;
 }
 
 RunPlan read_run_plan(const std::string& output_dir) {
