@@ -55,6 +55,7 @@ ExecutionPolicy policy_for(const RunPlan& plan, const RunRequest& request, int r
   p.keep_workspaces = request.keep_workspaces;
   p.network_simulation = plan.profile.network_simulation;
   p.pytest = plan.pytest;
+  p.worker_collect_limit_s = kPytestCollectionLimitSeconds;
   p.rank = rank;
   return p;
 }

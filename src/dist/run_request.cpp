@@ -96,10 +96,8 @@ int cpus_per_rank() {
 }
 
 // pytest tests are mostly CPU-bound: more at once than a rank has CPUs only slows them down.
-// --max-concurrent and TELLUS_CONCURRENT_LIMIT say otherwise explicitly.
+// (Not when --max-concurrent or TELLUS_CONCURRENT_LIMIT says how many.)
 void cap_concurrency_for_pytest(Profile& profile) {
-  const std::string& source = profile.sources["max_concurrent_operations"];
-  if (source.rfind("command line", 0) == 0 || source.rfind("environment", 0) == 0) return;
   const int cpus = cpus_per_rank();
   if (profile.max_concurrent_operations <= cpus) return;
   profile.max_concurrent_operations = cpus;
@@ -151,7 +149,8 @@ RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_outpu
     plan.pytest.cwd = fs::current_path().string();
     plan.pytest.args = pytest_arguments(request.pytest_args, request.selection.marker_expression,
                                         request.selection.keyword_expression, paths.pytest_paths);
-    cap_concurrency_for_pytest(plan.profile);
+    if (!request.profile.max_concurrent && !process_environment()("TELLUS_CONCURRENT_LIMIT"))
+      cap_concurrency_for_pytest(plan.profile);
   }
   plan.created_unix = now_unix();
   plan.root = fs::current_path().string();

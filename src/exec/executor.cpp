@@ -90,7 +90,6 @@ void Executor::start_waiting() {
     if (w.spec.kind == "pytest") {
       bool started = true;
       try {
-        if (policy_.contain_exe.empty()) throw std::runtime_error("tellus-contain is not installed beside tellus-harness");
         started = start_pytest(w.index, w.spec);
       } catch (const std::exception& e) {
         end_early(w.index, w.spec, Outcome::kError, "setup",
@@ -306,7 +305,7 @@ void Executor::enforce_limits() {
     if (r.stop == StopReason::kNone && now >= r.deadline && r.worker && !r.sent) {
       r.stop = StopReason::kTimeout;
       r.stop_message = "the pytest worker did not finish collecting the tests within " +
-                       format_seconds(policy_.worker_exit_grace_s * policy_.timeout_multiplier) +
+                       format_seconds(policy_.worker_collect_limit_s) +
                        " s (a conftest.py or test module that hangs on import?); it was killed";
       kill_now(r, now);
     } else if (r.stop == StopReason::kNone && now >= r.deadline) {
@@ -402,7 +401,7 @@ void Executor::finish(Running& r, const ChildExit& exit, std::vector<TestResult>
   } else {
     res.outcome = Outcome::kPassed;
   }
-  if (r.worker) return finish_dead_worker_test(r, std::move(res), done);
+  if (r.worker) return finish_dead_worker_test(r, exit, std::move(res), done);
   if (res.outcome == Outcome::kPassed && policy_.limits.disk_mb > 0) {
     const std::int64_t used = disk_usage_bytes(r.workspace);
     if (used > (policy_.limits.disk_mb << 20)) {
@@ -435,17 +434,19 @@ void Executor::finish(Running& r, const ChildExit& exit, std::vector<TestResult>
 // (os._exit, a segfault, the OOM killer), which fails the test as pytest-xdist fails it. What
 // the worker wrote to its stderr (Python's stacks on a timeout, a fatal error's report) says
 // where; the worker's workspace, with the test's tmp_path, stays.
-void Executor::finish_dead_worker_test(Running& r, TestResult res, std::vector<TestResult>& done) {
-  if (r.stop == StopReason::kNone && res.exit_status >= 0 && res.outcome == Outcome::kPassed) {
-    res.outcome = Outcome::kFailed;  // a worker never exits in the middle of a test by itself
-    res.longrepr = "exited with status 0";
-  }
-  if (r.stop == StopReason::kNone && res.outcome == Outcome::kFailed)
+void Executor::finish_dead_worker_test(Running& r, const ChildExit& exit, TestResult res, std::vector<TestResult>& done) {
+  if (r.stop == StopReason::kNone) {
+    // A worker never ends in the middle of a test by itself, whatever its status.
+    const std::string how = !exit.contained || exit.exec_errno != 0 ? res.longrepr
+                            : res.signal                            ? "killed by " + signal_description(res.signal)
+                                                                    : "exited with status " + std::to_string(res.exit_status);
+    res.outcome = Outcome::kFailed;
     res.longrepr = std::string(r.sent ? "the pytest worker running this test died: "
-                                      : "the pytest worker for this test ended while collecting the tests: ") +
-                   (res.signal ? "killed by " + signal_description(res.signal) : res.longrepr.substr(0, res.longrepr.find(':')));
+                                      : "the pytest worker for this test ended while collecting the tests: ") + how;
+  } else if (r.stop == StopReason::kTimeout) {
+    res.longrepr = r.stop_message;  // without the one-line "last output": all of it follows
+  }
   const std::string said = res.stderr_text.find_first_not_of(" \t\r\n") == std::string::npos ? "" : res.stderr_text;
-  if (r.stop == StopReason::kTimeout) res.longrepr = r.stop_message;  // without the one-line "last output"
   if (!said.empty()) res.longrepr += "\n" + said;
   r.worker->keep_workspace = true;
   res.workspace = r.worker->workspace();
@@ -473,7 +474,7 @@ std::vector<pid_t> Executor::other_children(const Running& except) const {
   for (const auto& other : running_)
     if (other.get() != &except && other->child) known.push_back(other->child->pid());
   for (const auto& w : workers_)
-    if (&w->process() != &const_cast<Running&>(except).process()) known.push_back(w->process().pid());
+    if (w->pid() != except.pid()) known.push_back(w->pid());
   if (guard_) known.push_back(guard_->pid());
   return known;
 }

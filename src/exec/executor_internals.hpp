@@ -66,6 +66,7 @@ struct Executor::Running {
 
   Running(std::size_t capture) : out(capture), err(capture) {}
   ChildProcess& process() { return worker ? worker->process() : *child; }
+  pid_t pid() const { return worker ? worker->pid() : child->pid(); }
 };
 
 }  // namespace tellus_harness

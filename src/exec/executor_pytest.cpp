@@ -186,8 +186,7 @@ void Executor::begin_on_worker(Running& r) {
   r.start_unix = now_unix();
   r.started = Clock::now();
   r.setup_s = 0;
-  r.deadline = r.started + seconds(r.sent ? r.spec.timeout_s * policy_.timeout_multiplier
-                                          : policy_.worker_exit_grace_s * policy_.timeout_multiplier);
+  r.deadline = r.started + seconds(r.sent ? r.spec.timeout_s * policy_.timeout_multiplier : policy_.worker_collect_limit_s);
   r.next_disk_check = r.started + seconds(policy_.disk_check_interval_s);
 }
 

@@ -65,11 +65,9 @@ bool PytestWorker::run(const std::string& nodeid) {
       sent += static_cast<std::size_t>(n);
     } else if (n < 0 && errno == EINTR) {
       continue;
-    } else if (n < 0 && errno == EAGAIN) {
-      // A node id is far smaller than the socket's buffer, which the worker empties between
-      // tests: a full buffer means the worker stopped reading, and it will be stopped.
-      return false;
     } else {
+      // Gone, or (EAGAIN) a full buffer: a node id is far smaller than the socket's buffer,
+      // which the worker empties between tests, so it stopped reading. Either way it is stopped.
       return false;
     }
   }

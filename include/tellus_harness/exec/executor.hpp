@@ -42,6 +42,7 @@ struct ExecutionPolicy {
   PytestInvocation pytest;          // how pytest workers start (the run's pytest paths)
   std::string pytest_plugin_dir;    // where tellus_harness_pytest.py is; found when empty
   double worker_exit_grace_s = 60;  // after its last test, for a worker's session teardown
+  double worker_collect_limit_s = 1800;  // for a worker to collect (rank 0's collection has the same)
 };
 
 class PytestWorker;
@@ -94,7 +95,7 @@ class Executor {
   void end_early(int index, const TestSpec& spec, Outcome outcome, const char* phase, const std::string& why,
                  double start_unix);
   void finish(Running& r, const struct ChildExit& exit, std::vector<TestResult>& done);
-  void finish_dead_worker_test(Running& r, TestResult res, std::vector<TestResult>& done);
+  void finish_dead_worker_test(Running& r, const struct ChildExit& exit, TestResult res, std::vector<TestResult>& done);
   void kill_now(Running& r, std::chrono::steady_clock::time_point now);
   void enforce_limits();
   std::vector<pid_t> other_children(const Running& except) const;

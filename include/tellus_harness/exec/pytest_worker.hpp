@@ -52,6 +52,7 @@ class PytestWorker {
   PytestWorker& operator=(const PytestWorker&) = delete;
 
   ChildProcess& process() { return *child_; }
+  pid_t pid() const { return child_->pid(); }
   int channel_fd() const { return channel_; }
   const std::string& workspace() const { return workspace_; }
   bool ready() const { return ready_; }
