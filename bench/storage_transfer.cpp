@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "tellus_harness/data/sha256.hpp"
+#include "tellus_harness/common/sha256.hpp"
 #include "tellus_harness/netsim/fault_proxy.hpp"
 #include "tellus_harness/storage/retrying_backend.hpp"
 #include "tellus_harness/storage/server_address.hpp"

@@ -2,8 +2,8 @@
 #include <cstdint>
 #include <string>
 
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/marker_expression.hpp"
-#include "tellus_harness/config/user_error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

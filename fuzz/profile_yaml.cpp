@@ -1,7 +1,7 @@
 // Profile YAML: every input is either a valid profile or one UserError.
 #include "fuzz_input_file.hpp"
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/profile.hpp"
-#include "tellus_harness/config/user_error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string dir = fuzz_directory("profile");

@@ -2,7 +2,7 @@
 // written beside the target (the directory holding it must hold exactly what it held before).
 #include "fuzz_input_file.hpp"
 #include "tellus_harness/archive/tar_archive.hpp"
-#include "tellus_harness/data/library_error.hpp"
+#include "tellus_harness/common/library_error.hpp"
 
 #include <cstdlib>
 

@@ -11,9 +11,9 @@
 #include <filesystem>
 #include <memory>
 
-#include "tellus_harness/data/library_error.hpp"
-#include "tellus_harness/data/sha256.hpp"
 #include "extraction_root.hpp"
+#include "tellus_harness/common/library_error.hpp"
+#include "tellus_harness/common/sha256.hpp"
 
 namespace fs = std::filesystem;
 

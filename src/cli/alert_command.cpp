@@ -7,7 +7,7 @@
 #include "tellus_harness/alert/run_alert.hpp"
 #include "tellus_harness/cli/commands.hpp"
 #include "tellus_harness/cli/option_parsing.hpp"
-#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/common/user_error.hpp"
 
 namespace tellus_harness {
 

@@ -6,9 +6,9 @@
 #include <regex>
 #include <sstream>
 
-#include "tellus_harness/cli/process_runner.hpp"
+#include "tellus_harness/common/process_runner.hpp"
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/profile.hpp"
-#include "tellus_harness/config/user_error.hpp"
 
 namespace fs = std::filesystem;
 

@@ -3,7 +3,7 @@
 #include <exception>
 
 #include "tellus_harness/cli/commands.hpp"
-#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/exec/orphan_guard.hpp"
 #include "tellus_harness/workloads/workload.hpp"
 

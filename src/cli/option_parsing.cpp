@@ -1,6 +1,7 @@
 #include "tellus_harness/cli/option_parsing.hpp"
 
-#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/common/nearest_word.hpp"
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
 
 namespace tellus_harness {

@@ -5,8 +5,8 @@
 
 #include "tellus_harness/cli/commands.hpp"
 #include "tellus_harness/cli/option_parsing.hpp"
-#include "tellus_harness/config/user_error.hpp"
-#include "tellus_harness/exec/wall_clock.hpp"
+#include "tellus_harness/common/user_error.hpp"
+#include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/perf/trend_analysis.hpp"
 
 namespace tellus_harness {

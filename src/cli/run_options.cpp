@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "tellus_harness/cli/option_parsing.hpp"
-#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/common/user_error.hpp"
 
 namespace tellus_harness {
 

@@ -13,8 +13,8 @@
 #include "tellus_harness/cli/commands.hpp"
 #include "tellus_harness/cli/job_script.hpp"
 #include "tellus_harness/cli/option_parsing.hpp"
-#include "tellus_harness/cli/process_runner.hpp"
-#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/common/process_runner.hpp"
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/exec/executor.hpp"
 
 namespace fs = std::filesystem;

@@ -5,7 +5,7 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/common/user_error.hpp"
 
 namespace tellus_harness {
 

@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/suite.hpp"
-#include "tellus_harness/config/user_error.hpp"
 
 namespace fs = std::filesystem;
 

@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "tellus_harness/common/nearest_word.hpp"
 #include "tellus_harness/config/backend_config.hpp"
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/config/value_ranges.hpp"

@@ -12,8 +12,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "tellus_harness/data/sha256.hpp"
-#include "tellus_harness/report/atomic_file.hpp"
+#include "tellus_harness/common/atomic_file.hpp"
+#include "tellus_harness/common/sha256.hpp"
 
 namespace fs = std::filesystem;
 

@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "tellus_harness/common/sha256.hpp"
 #include "tellus_harness/data/prng.hpp"
-#include "tellus_harness/data/sha256.hpp"
 
 namespace fs = std::filesystem;
 

@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "tellus_harness/common/library_error.hpp"
 #include "tellus_harness/data/gridded_file.hpp"
-#include "tellus_harness/data/library_error.hpp"
 
 namespace tellus_harness {
 

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "tellus_harness/alert/run_alert.hpp"
-#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/dist/partition.hpp"
 #include "tellus_harness/dist/rank_loop.hpp"
 #include "tellus_harness/exec/interrupt.hpp"

@@ -4,7 +4,7 @@
 #include <numeric>
 #include <queue>
 
-#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/common/user_error.hpp"
 
 namespace tellus_harness {
 

@@ -11,13 +11,13 @@
 #include <ctime>
 #include <filesystem>
 
+#include "tellus_harness/common/user_error.hpp"
+#include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/config/run_paths.hpp"
 #include "tellus_harness/config/suite.hpp"
-#include "tellus_harness/config/user_error.hpp"
 #include "tellus_harness/config/value_ranges.hpp"
 #include "tellus_harness/dist/partition.hpp"
 #include "tellus_harness/exec/executor.hpp"
-#include "tellus_harness/exec/wall_clock.hpp"
 #include "tellus_harness/perf/run_recording.hpp"
 #include "tellus_harness/perf/trend_analysis.hpp"
 #include "tellus_harness/pytest/pytest_collection.hpp"

@@ -16,13 +16,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/exec/child_process.hpp"
 #include "tellus_harness/exec/interrupt.hpp"
 #include "tellus_harness/exec/metrics_file.hpp"
 #include "tellus_harness/exec/orphan_guard.hpp"
 #include "tellus_harness/exec/output_capture.hpp"
 #include "tellus_harness/exec/process_memory.hpp"
-#include "tellus_harness/exec/wall_clock.hpp"
 #include "tellus_harness/exec/workspace.hpp"
 #include "tellus_harness/exec/workspace_remover.hpp"
 #include "tellus_harness/workloads/workload.hpp"

@@ -8,9 +8,9 @@
 #include <algorithm>
 
 #include "executor_internals.hpp"
+#include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/exec/interrupt.hpp"
 #include "tellus_harness/exec/orphan_guard.hpp"
-#include "tellus_harness/exec/wall_clock.hpp"
 #include "tellus_harness/exec/workspace_remover.hpp"
 
 extern char** environ;

@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/value_ranges.hpp"
 #include "tellus_harness/exec/interrupt.hpp"
 

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tellus_harness/common/atomic_file.hpp"
 #include "tellus_harness/perf/run_recording.hpp"
-#include "tellus_harness/report/atomic_file.hpp"
 #include "tellus_harness/report/profile_json.hpp"
 #include "tellus_harness/report/test_result_json.hpp"
 

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tellus_harness/common/atomic_file.hpp"
 #include "tellus_harness/common/utf8.hpp"
-#include "tellus_harness/report/atomic_file.hpp"
 
 namespace tellus_harness {
 

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "tellus_harness/config/user_error.hpp"
-#include "tellus_harness/report/atomic_file.hpp"
+#include "tellus_harness/common/atomic_file.hpp"
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/report/json_report.hpp"
 #include "tellus_harness/report/junit_xml.hpp"
 #include "tellus_harness/report/terminal_summary.hpp"

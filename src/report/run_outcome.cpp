@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/common/user_error.hpp"
 
 namespace tellus_harness {
 

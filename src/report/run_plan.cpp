@@ -7,9 +7,9 @@
 
 #include "tellus_harness/common/redaction.hpp"
 
+#include "tellus_harness/common/atomic_file.hpp"
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/test_spec_json.hpp"
-#include "tellus_harness/config/user_error.hpp"
-#include "tellus_harness/report/atomic_file.hpp"
 #include "tellus_harness/report/profile_json.hpp"
 
 namespace fs = std::filesystem;

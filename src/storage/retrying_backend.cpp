@@ -7,7 +7,7 @@
 #include <random>
 #include <thread>
 
-#include "tellus_harness/exec/wall_clock.hpp"
+#include "tellus_harness/common/wall_clock.hpp"
 
 namespace tellus_harness {
 

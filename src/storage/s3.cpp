@@ -21,8 +21,8 @@
 #include "storage/file_descriptor.hpp"
 #include "storage/s3_client.hpp"
 #include "storage/s3_xml.hpp"
-#include "tellus_harness/data/sha256.hpp"
-#include "tellus_harness/exec/wall_clock.hpp"
+#include "tellus_harness/common/sha256.hpp"
+#include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/storage/retrying_backend.hpp"
 
 namespace tellus_harness {

@@ -8,7 +8,7 @@
 
 #include "storage/home_path.hpp"
 #include "storage/s3_xml.hpp"
-#include "tellus_harness/data/sha256.hpp"
+#include "tellus_harness/common/sha256.hpp"
 #include "tellus_harness/storage/server_address.hpp"
 #include "tellus_harness/storage/storage_backend.hpp"
 

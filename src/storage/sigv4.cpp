@@ -1,6 +1,6 @@
 #include "storage/sigv4.hpp"
 
-#include "tellus_harness/data/sha256.hpp"
+#include "tellus_harness/common/sha256.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

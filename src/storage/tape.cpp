@@ -21,7 +21,7 @@
 #include <thread>
 
 #include "storage/backends.hpp"
-#include "tellus_harness/exec/wall_clock.hpp"
+#include "tellus_harness/common/wall_clock.hpp"
 
 namespace fs = std::filesystem;
 

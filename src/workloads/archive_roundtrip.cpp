@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "tellus_harness/common/sha256.hpp"
 #include "tellus_harness/data/data_cache.hpp"
-#include "tellus_harness/data/sha256.hpp"
 #include "workloads/archive_kind.hpp"
 #include "workloads/builtin_workloads.hpp"
 

@@ -8,8 +8,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "tellus_harness/common/atomic_file.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
-#include "tellus_harness/report/atomic_file.hpp"
 #include "tellus_harness/storage/retrying_backend.hpp"
 #include "tellus_harness/storage/server_address.hpp"
 

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "tellus_harness/common/sha256.hpp"
 #include "tellus_harness/data/data_cache.hpp"
-#include "tellus_harness/data/sha256.hpp"
 #include "workloads/archive_kind.hpp"
 #include "workloads/builtin_workloads.hpp"
 

@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "tellus_harness/common/sha256.hpp"
 #include "tellus_harness/config/backend_config.hpp"
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/data/data_cache.hpp"
-#include "tellus_harness/data/sha256.hpp"
 #include "workloads/archive_kind.hpp"
 #include "workloads/builtin_workloads.hpp"
 

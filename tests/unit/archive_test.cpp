@@ -10,7 +10,7 @@
 #include <fstream>
 
 #include "tellus_harness/archive/tar_archive.hpp"
-#include "tellus_harness/data/sha256.hpp"
+#include "tellus_harness/common/sha256.hpp"
 
 using namespace tellus_harness;
 namespace fs = std::filesystem;

@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tellus_harness/common/sha256.hpp"
 #include "tellus_harness/data/data_cache.hpp"
 #include "tellus_harness/data/dataset.hpp"
 #include "tellus_harness/data/gridded_file.hpp"
-#include "tellus_harness/data/sha256.hpp"
 
 using namespace tellus_harness;
 namespace fs = std::filesystem;

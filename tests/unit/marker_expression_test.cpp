@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/marker_expression.hpp"
-#include "tellus_harness/config/user_error.hpp"
 
 using namespace tellus_harness;
 

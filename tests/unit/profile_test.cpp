@@ -3,8 +3,8 @@
 #include <limits>
 #include <map>
 
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/profile.hpp"
-#include "tellus_harness/config/user_error.hpp"
 
 using namespace tellus_harness;
 

@@ -4,14 +4,14 @@
 
 #include <fstream>
 
-#include "temp_dir.hpp"
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/config/pytest_invocation.hpp"
 #include "tellus_harness/config/run_paths.hpp"
 #include "tellus_harness/config/selection.hpp"
-#include "tellus_harness/config/user_error.hpp"
 #include "tellus_harness/exec/pytest_worker.hpp"
 #include "tellus_harness/pytest/pytest_collection.hpp"
+#include "temp_dir.hpp"
 
 using namespace tellus_harness;
 

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 
-#include "tellus_harness/exec/wall_clock.hpp"
+#include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/storage/retrying_backend.hpp"
 
 using namespace tellus_harness;

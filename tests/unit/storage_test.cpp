@@ -4,10 +4,10 @@
 #include <fstream>
 #include <thread>
 
-#include "temp_dir.hpp"
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/suite.hpp"
-#include "tellus_harness/config/user_error.hpp"
 #include "tellus_harness/storage/storage_backend.hpp"
+#include "temp_dir.hpp"
 
 using namespace tellus_harness;
 namespace fs = std::filesystem;

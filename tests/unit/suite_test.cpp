@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/config/selection.hpp"
 #include "tellus_harness/config/suite.hpp"
-#include "tellus_harness/config/user_error.hpp"
 
 using namespace tellus_harness;
 

@@ -11,7 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "tellus_harness/config/user_error.hpp"
+#include "tellus_harness/common/user_error.hpp"
 
 namespace tellus_harness {
 
@@ -23,9 +23,6 @@ int yaml_line(const YAML::Node& node);
 // What yaml-cpp threw while a file's content was read (a complex key, a tag or an alias where
 // a plain value belongs), as one error naming the file and line.
 UserError yaml_construct_error(const std::string& file, const YAML::Exception& e);
-
-// The known word closest to `word` by edit distance, or "" when none is close.
-std::string nearest_word(std::string_view word, const std::vector<std::string>& known);
 
 class YamlMap {
  public:

@@ -1,4 +1,4 @@
-#include "tellus_harness/cli/process_runner.hpp"
+#include "tellus_harness/common/process_runner.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>

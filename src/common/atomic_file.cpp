@@ -1,4 +1,4 @@
-#include "tellus_harness/report/atomic_file.hpp"
+#include "tellus_harness/common/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "tellus_harness/data/sha256.hpp"
+#include "tellus_harness/common/sha256.hpp"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "tellus_harness/data/library_error.hpp"
+#include "tellus_harness/common/library_error.hpp"
 
 namespace tellus_harness {
 
