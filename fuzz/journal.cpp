@@ -1,6 +1,6 @@
 // Journals: whatever a journal holds, reading it never throws; bad lines become warnings.
 #include "fuzz_input_file.hpp"
-#include "tellus_harness/report/journal.hpp"
+#include "tellus_harness/results/journal.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string dir = fuzz_directory("journal");

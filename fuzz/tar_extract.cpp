@@ -1,8 +1,8 @@
 // Archive extraction: any archive is extracted or refused with an error, and nothing is ever
 // written beside the target (the directory holding it must hold exactly what it held before).
 #include "fuzz_input_file.hpp"
-#include "tellus_harness/archive/tar_archive.hpp"
 #include "tellus_harness/common/library_error.hpp"
+#include "tellus_harness/tarball/tar_archive.hpp"
 
 #include <cstdlib>
 

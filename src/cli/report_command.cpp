@@ -6,8 +6,8 @@
 #include "tellus_harness/cli/commands.hpp"
 #include "tellus_harness/cli/option_parsing.hpp"
 #include "tellus_harness/common/user_error.hpp"
-#include "tellus_harness/report/journal.hpp"
 #include "tellus_harness/report/publish.hpp"
+#include "tellus_harness/results/journal.hpp"
 
 namespace tellus_harness {
 

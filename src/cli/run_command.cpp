@@ -3,7 +3,7 @@
 #include "tellus_harness/cli/commands.hpp"
 #include "tellus_harness/cli/run_options.hpp"
 #include "tellus_harness/common/user_error.hpp"
-#include "tellus_harness/dist/distributed_run.hpp"
+#include "tellus_harness/run/distributed_run.hpp"
 
 namespace tellus_harness {
 

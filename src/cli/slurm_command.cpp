@@ -14,8 +14,8 @@
 #include "tellus_harness/cli/job_script.hpp"
 #include "tellus_harness/cli/option_parsing.hpp"
 #include "tellus_harness/common/process_runner.hpp"
+#include "tellus_harness/common/this_process.hpp"
 #include "tellus_harness/common/user_error.hpp"
-#include "tellus_harness/exec/executor.hpp"
 
 namespace fs = std::filesystem;
 

@@ -9,9 +9,9 @@
 #include "tellus_harness/common/nearest_word.hpp"
 #include "tellus_harness/config/backend_config.hpp"
 #include "tellus_harness/config/profile.hpp"
+#include "tellus_harness/config/test_kind.hpp"
 #include "tellus_harness/config/value_ranges.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
-#include "tellus_harness/workloads/workload.hpp"
 
 namespace fs = std::filesystem;
 
@@ -89,7 +89,7 @@ SuiteDefaults read_defaults(const YamlMap& suite, const std::map<std::string, Ba
 
 TestSpec read_test(const YAML::Node& node, const std::string& file, const std::string& suite_name,
                    const SuiteDefaults& defaults, const std::map<std::string, BackendConfig>& backends,
-                   double default_timeout_s) {
+                   double default_timeout_s, const TestKinds& kinds) {
   static const std::regex kValidName("[A-Za-z0-9_.-]+");
   if (!node.IsMap()) throw UserError(file, yaml_line(node), "each entry of 'tests' must be a mapping");
   const YamlMap probe(node, file, "test");
@@ -107,13 +107,13 @@ TestSpec read_test(const YAML::Node& node, const std::string& file, const std::s
   t.name = name;
   t.nodeid = file + "::" + name;
   t.kind = map.has("kind") ? map.string("kind") : "command";
-  const Workload* workload = find_workload(t.kind);
+  const TestKind* workload = kinds.find(t.kind);
   if (!workload) {
-    const auto kinds = workload_kinds();
+    const auto known = kinds.names();
     std::string message = "unknown kind '" + t.kind + "'";
-    if (auto near = nearest_word(t.kind, kinds); !near.empty()) message += "; did you mean '" + near + "'?";
+    if (auto near = nearest_word(t.kind, known); !near.empty()) message += "; did you mean '" + near + "'?";
     message += " (known:";
-    for (const auto& k : kinds) message += " " + k;
+    for (const auto& k : known) message += " " + k;
     throw UserError(file, map.line_of("kind"), message + ")");
   }
   auto allowed = kCommonTestKeys;
@@ -141,7 +141,8 @@ TestSpec read_test(const YAML::Node& node, const std::string& file, const std::s
 
 }  // namespace
 
-std::vector<TestSpec> load_suites(const std::vector<std::string>& paths, double default_timeout_s) {
+std::vector<TestSpec> load_suites(const std::vector<std::string>& paths, double default_timeout_s,
+                                  const TestKinds& kinds) {
   std::vector<TestSpec> tests;
   for (const auto& file : expand_suite_paths(paths)) try {
     const YamlMap suite(load_yaml_file(file), file, "suite");
@@ -154,7 +155,7 @@ std::vector<TestSpec> load_suites(const std::vector<std::string>& paths, double 
     if (!list.IsSequence()) suite.fail("tests", "must be a list of tests");
     std::map<std::string, int> seen;
     for (const auto& node : list) {
-      TestSpec t = read_test(node, file, suite_name, defaults, backends, default_timeout_s);
+      TestSpec t = read_test(node, file, suite_name, defaults, backends, default_timeout_s, kinds);
       if (auto it = seen.find(t.name); it != seen.end())
         throw UserError(file, t.line, "duplicate test name '" + t.name + "' (first defined on line " + std::to_string(it->second) + ")");
       seen[t.name] = t.line;

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tellus_harness/common/this_process.hpp"
 #include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/exec/child_process.hpp"
 #include "tellus_harness/exec/interrupt.hpp"
@@ -25,7 +26,6 @@
 #include "tellus_harness/exec/process_memory.hpp"
 #include "tellus_harness/exec/workspace.hpp"
 #include "tellus_harness/exec/workspace_remover.hpp"
-#include "tellus_harness/workloads/workload.hpp"
 
 extern char** environ;
 
@@ -141,14 +141,17 @@ void Executor::launch(int index, const TestSpec& spec) {
   } catch (const std::exception& e) {
     return fail_setup(e.what());
   }
-  const Workload* workload = find_workload(spec.kind);
-  if (!workload) return fail_setup("unknown workload kind '" + spec.kind + "'");
   if (policy_.contain_exe.empty())
     return fail_setup("tellus-contain, which contains every test, is not installed beside tellus-harness");
 
   ChildLaunch launch;
   launch.contain_exe = policy_.contain_exe;
-  launch.argv = workload->child_argv(spec, policy_.self_exe);
+  try {
+    if (!policy_.command_line) throw std::logic_error("the run gave no command line for its tests");
+    launch.argv = policy_.command_line(spec);
+  } catch (const std::exception& e) {
+    return fail_setup(e.what());
+  }
   launch.cwd = run->workspace;
   for (char** e = environ; *e; ++e) launch.env.emplace_back(*e);
   for (const auto& [k, v] : spec.env) launch.env.push_back(k + "=" + v);
@@ -477,21 +480,6 @@ std::vector<pid_t> Executor::other_children(const Running& except) const {
     if (w->pid() != except.pid()) known.push_back(w->pid());
   if (guard_) known.push_back(guard_->pid());
   return known;
-}
-
-std::string this_host_name() {
-  // In a Slurm job step the node's name is what people look for (and what tells apart nodes
-  // that share a host name, as in containers).
-  if (const char* node = std::getenv("SLURMD_NODENAME"); node && *node) return node;
-  char name[256] = {};
-  gethostname(name, sizeof name - 1);
-  return name;
-}
-
-std::string this_executable() {
-  char path[4096];
-  const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-  return n > 0 ? std::string(path, static_cast<std::size_t>(n)) : std::string("tellus-harness");
 }
 
 }  // namespace tellus_harness

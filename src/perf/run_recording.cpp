@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "tellus_harness/exec/executor.hpp"
+#include "tellus_harness/common/this_process.hpp"
 
 namespace tellus_harness {
 

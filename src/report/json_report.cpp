@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "tellus_harness/common/atomic_file.hpp"
+#include "tellus_harness/config/profile_json.hpp"
 #include "tellus_harness/perf/run_recording.hpp"
-#include "tellus_harness/report/profile_json.hpp"
-#include "tellus_harness/report/test_result_json.hpp"
+#include "tellus_harness/results/test_result_json.hpp"
 
 namespace tellus_harness {
 

@@ -10,10 +10,10 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "tellus_harness/archive/tar_archive.hpp"
 #include "tellus_harness/data/dataset.hpp"
 #include "tellus_harness/netsim/fault_proxy.hpp"
 #include "tellus_harness/storage/storage_backend.hpp"
+#include "tellus_harness/tarball/tar_archive.hpp"
 #include "tellus_harness/workloads/workload.hpp"
 
 namespace tellus_harness {

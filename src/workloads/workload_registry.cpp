@@ -33,6 +33,21 @@ const Workload* find_workload(const std::string& kind) {
   return nullptr;
 }
 
+std::vector<std::string> workload_command_line(const TestSpec& spec, const std::string& self_exe) {
+  const Workload* workload = find_workload(spec.kind);
+  if (!workload) throw std::runtime_error("unknown workload kind '" + spec.kind + "'");
+  return workload->child_argv(spec, self_exe);
+}
+
+const TestKinds& workload_test_kinds() {
+  struct Registered final : TestKinds {
+    const TestKind* find(const std::string& kind) const override { return find_workload(kind); }
+    std::vector<std::string> names() const override { return workload_kinds(); }
+  };
+  static const Registered kinds;
+  return kinds;
+}
+
 std::vector<std::string> workload_kinds() {
   std::vector<std::string> kinds;
   for (const auto& w : registry()) kinds.push_back(w->kind());

@@ -11,8 +11,10 @@
 #include <thread>
 
 #include "shell_test_spec.hpp"
-#include "temp_dir.hpp"
 #include "tellus_harness/exec/executor.hpp"
+#include "temp_dir.hpp"
+
+#include "tellus_harness/workloads/workload.hpp"
 
 using namespace tellus_harness;
 
@@ -27,6 +29,7 @@ TestResult run_one(const std::string& dir, const TestSpec& test, std::int64_t me
   p.kill_grace_s = 0.3;
   p.keep_workspaces = true;
   p.self_exe = TELLUS_HARNESS_EXE;
+  p.command_line = [](const TestSpec& spec) { return workload_command_line(spec, TELLUS_HARNESS_EXE); };
   Executor ex(p);
   ex.start(0, test);
   std::vector<TestResult> done;

@@ -11,6 +11,8 @@
 
 #include "tellus_harness/exec/executor.hpp"
 
+#include "tellus_harness/workloads/workload.hpp"
+
 using namespace tellus_harness;
 namespace fs = std::filesystem;
 
@@ -22,6 +24,7 @@ ExecutionPolicy policy(const std::string& dir) {
   p.max_concurrent = 4;
   p.kill_grace_s = 0.5;
   p.self_exe = TELLUS_HARNESS_EXE;
+  p.command_line = [](const TestSpec& spec) { return workload_command_line(spec, TELLUS_HARNESS_EXE); };
   return p;
 }
 

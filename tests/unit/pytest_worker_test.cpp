@@ -6,8 +6,10 @@
 #include <filesystem>
 
 #include "run_to_end.hpp"
-#include "temp_dir.hpp"
 #include "tellus_harness/exec/executor.hpp"
+#include "temp_dir.hpp"
+
+#include "tellus_harness/workloads/workload.hpp"
 
 using namespace tellus_harness;
 
@@ -20,6 +22,7 @@ ExecutionPolicy pytest_policy(const std::string& dir, int workers) {
   p.max_concurrent = workers;
   p.kill_grace_s = 0.5;
   p.self_exe = TELLUS_HARNESS_EXE;
+  p.command_line = [](const TestSpec& spec) { return workload_command_line(spec, TELLUS_HARNESS_EXE); };
   p.pytest.python = "/usr/bin/python3";
   p.pytest.python_source = "the test";
   p.pytest.cwd = TELLUS_SOURCE_DIR "/tests/fixtures/pytest";

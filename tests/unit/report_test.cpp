@@ -7,10 +7,10 @@
 
 #include "tellus_harness/common/redaction.hpp"
 #include "tellus_harness/config/suite.hpp"
-#include "tellus_harness/report/journal.hpp"
 #include "tellus_harness/report/json_report.hpp"
 #include "tellus_harness/report/junit_xml.hpp"
-#include "tellus_harness/report/run_outcome.hpp"
+#include "tellus_harness/results/journal.hpp"
+#include "tellus_harness/results/run_outcome.hpp"
 
 using namespace tellus_harness;
 namespace fs = std::filesystem;

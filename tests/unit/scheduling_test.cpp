@@ -3,8 +3,8 @@
 #include <numeric>
 #include <set>
 
-#include "tellus_harness/dist/partition.hpp"
-#include "tellus_harness/dist/work_pool.hpp"
+#include "tellus_harness/plan/partition.hpp"
+#include "tellus_harness/plan/work_pool.hpp"
 
 using namespace tellus_harness;
 

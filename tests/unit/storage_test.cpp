@@ -7,6 +7,7 @@
 #include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/suite.hpp"
 #include "tellus_harness/storage/storage_backend.hpp"
+#include "tellus_harness/workloads/workload.hpp"
 #include "temp_dir.hpp"
 
 using namespace tellus_harness;
@@ -89,7 +90,7 @@ TEST_CASE("tape hsm_command driver runs the site's commands") {
 }
 
 TEST_CASE("suites name their backends, and bad backend configuration is a clear error") {
-  const auto tests = load_suites({TELLUS_SOURCE_DIR "/tests/fixtures/suites/tape.yaml"}, 30);
+  const auto tests = load_suites({TELLUS_SOURCE_DIR "/tests/fixtures/suites/tape.yaml"}, 30, workload_test_kinds());
   REQUIRE(tests.size() == 3);
   CHECK(tests[0].backend == "tape");
   CHECK(tests[0].backend_name == "library");
@@ -98,7 +99,7 @@ TEST_CASE("suites name their backends, and bad backend configuration is a clear 
   auto error_of = [&](const std::string& yaml) -> std::string {
     std::ofstream(dir + "/s.yaml") << yaml;
     try {
-      load_suites({dir + "/s.yaml"}, 30);
+      load_suites({dir + "/s.yaml"}, 30, workload_test_kinds());
     } catch (const UserError& e) {
       return e.what();
     }

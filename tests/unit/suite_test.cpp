@@ -8,6 +8,7 @@
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/config/selection.hpp"
 #include "tellus_harness/config/suite.hpp"
+#include "tellus_harness/workloads/workload.hpp"
 
 using namespace tellus_harness;
 
@@ -18,7 +19,7 @@ std::string bad(const std::string& name) { return kFixtures + "/bad/" + name; }
 
 std::string error_of(const std::string& file) {
   try {
-    load_suites({file}, 30);
+    load_suites({file}, 30, workload_test_kinds());
   } catch (const UserError& e) {
     return e.what();
   }
@@ -27,7 +28,7 @@ std::string error_of(const std::string& file) {
 }  // namespace
 
 TEST_CASE("a suite loads with defaults merged and node ids of the path as given") {
-  const auto tests = load_suites({kFixtures + "/suites/outcomes.yaml"}, 30);
+  const auto tests = load_suites({kFixtures + "/suites/outcomes.yaml"}, 30, workload_test_kinds());
   REQUIRE(tests.size() == 7);
   const auto& t = tests[0];
   CHECK(t.nodeid == kFixtures + "/suites/outcomes.yaml::passes");
@@ -66,7 +67,7 @@ TEST_CASE("bad suites give one error with file, line and the fix") {
 TEST_CASE("the same test name in two suites gets distinct workspaces") {
   const std::string dir = fresh_temp_dir("two-suites");
   for (const char* f : {"a.yaml", "b.yaml"}) std::ofstream(dir + "/" + f) << "tests:\n  - name: same\n    command: [\"true\"]\n";
-  const auto tests = load_suites({dir}, 30);
+  const auto tests = load_suites({dir}, 30, workload_test_kinds());
   REQUIRE(tests.size() == 2);
   CHECK(tests[0].workspace_name == "same");
   CHECK(tests[1].workspace_name == "same+2");
@@ -75,7 +76,7 @@ TEST_CASE("the same test name in two suites gets distinct workspaces") {
 
 TEST_CASE("selection: -m and -k deselect, profile gates skip with a reason") {
   Profile ci = load_profile("ci", {TELLUS_SOURCE_DIR "/profiles"});
-  auto tests = load_suites({kFixtures + "/suites/outcomes.yaml"}, 30);
+  auto tests = load_suites({kFixtures + "/suites/outcomes.yaml"}, 30, workload_test_kinds());
   auto all = select_tests(tests, {}, ci);
   REQUIRE(all.tests.size() == 7);
   CHECK_THAT(all.tests[5].skip_reason, Catch::Contains("large_file_tests is false in profile 'ci'"));

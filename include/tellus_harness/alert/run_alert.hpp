@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "tellus_harness/alert/alert_decision.hpp"
-#include "tellus_harness/report/run_outcome.hpp"
+#include "tellus_harness/results/run_outcome.hpp"
 
 namespace tellus_harness {
 

@@ -2,7 +2,7 @@
 #include <optional>
 
 #include "tellus_harness/cli/commands.hpp"
-#include "tellus_harness/dist/run_request.hpp"
+#include "tellus_harness/run/run_request.hpp"
 
 namespace tellus_harness {
 

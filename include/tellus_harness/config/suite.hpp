@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "tellus_harness/config/test_kind.hpp"
 #include "tellus_harness/config/test_spec.hpp"
 
 namespace tellus_harness {
@@ -11,7 +12,9 @@ namespace tellus_harness {
 std::vector<std::string> expand_suite_paths(const std::vector<std::string>& paths);
 
 // Loads the suite files in order. `default_timeout_s` applies when neither the test nor the
-// suite's defaults give a timeout. Every error is a UserError naming file and line.
-std::vector<TestSpec> load_suites(const std::vector<std::string>& paths, double default_timeout_s);
+// suite's defaults give a timeout; `kinds` are the kinds a test may name (the workload
+// registry). Every error is a UserError naming file and line.
+std::vector<TestSpec> load_suites(const std::vector<std::string>& paths, double default_timeout_s,
+                                  const TestKinds& kinds);
 
 }  // namespace tellus_harness

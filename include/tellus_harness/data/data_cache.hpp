@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "tellus_harness/archive/tar_archive.hpp"
 #include "tellus_harness/data/dataset.hpp"
+#include "tellus_harness/tarball/tar_archive.hpp"
 
 namespace tellus_harness {
 

@@ -8,19 +8,26 @@
 // a worker that times out or dies is killed with all it started and replaced.
 // Plain C++: no MPI, so unit tests drive it directly.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/config/pytest_invocation.hpp"
-#include "tellus_harness/exec/collection_end.hpp"
 #include "tellus_harness/config/test_spec.hpp"
-#include "tellus_harness/exec/test_result.hpp"
+#include "tellus_harness/exec/collection_end.hpp"
+#include "tellus_harness/results/test_result.hpp"
 
 namespace tellus_harness {
 
+// The program a test runs, from its spec. The run supplies it (from the workload registry):
+// the executor knows processes, not what a kind of test means. Throws with the reason when
+// the spec has none.
+using CommandLineFor = std::function<std::vector<std::string>(const TestSpec&)>;
+
 struct ExecutionPolicy {
+  CommandLineFor command_line;
   std::string output_dir;
   std::string profile_name;
   double timeout_multiplier = 1.0;
@@ -128,10 +135,5 @@ class Executor {
   std::unique_ptr<class OrphanGuard> guard_;  // started with the first test
   std::unique_ptr<class WorkspaceRemover> remover_;
 };
-
-// The host name of this machine (for reports).
-std::string this_host_name();
-// Absolute path of the running executable.
-std::string this_executable();
 
 }  // namespace tellus_harness

@@ -11,7 +11,7 @@
 
 #include "tellus_harness/config/pytest_invocation.hpp"
 #include "tellus_harness/exec/child_process.hpp"
-#include "tellus_harness/exec/test_result.hpp"
+#include "tellus_harness/results/test_result.hpp"
 
 namespace tellus_harness {
 

@@ -1,6 +1,6 @@
 #pragma once
 #include "tellus_harness/perf/perf_store.hpp"
-#include "tellus_harness/report/run_outcome.hpp"
+#include "tellus_harness/results/run_outcome.hpp"
 
 namespace tellus_harness {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "tellus_harness/perf/trend_analysis.hpp"
-#include "tellus_harness/report/run_outcome.hpp"
+#include "tellus_harness/results/run_outcome.hpp"
 
 namespace tellus_harness {
 

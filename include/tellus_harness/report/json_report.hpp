@@ -1,7 +1,7 @@
 #pragma once
 #include <string>
 
-#include "tellus_harness/report/run_outcome.hpp"
+#include "tellus_harness/results/run_outcome.hpp"
 
 namespace tellus_harness {
 

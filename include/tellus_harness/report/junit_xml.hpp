@@ -2,7 +2,7 @@
 #include <string>
 #include <string_view>
 
-#include "tellus_harness/report/run_outcome.hpp"
+#include "tellus_harness/results/run_outcome.hpp"
 
 namespace tellus_harness {
 

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "tellus_harness/exec/test_result.hpp"
+#include "tellus_harness/results/test_result.hpp"
 
 namespace tellus_harness {
 

@@ -7,24 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "tellus_harness/config/test_kind.hpp"
 #include "tellus_harness/config/test_spec.hpp"
 
 namespace tellus_harness {
 
-class YamlMap;
-struct BackendConfig;
-using SuiteBackends = std::map<std::string, BackendConfig>;
-
-class Workload {
+// A workload kind is a TestKind (its keys and parameters) that also knows how to run.
+class Workload : public TestKind {
  public:
-  virtual ~Workload() = default;
-  virtual std::string kind() const = 0;
-  // Keys this kind accepts in a test entry besides the common ones (name, kind, markers, ...).
-  virtual std::vector<std::string> parameter_keys() const = 0;
-  // Reads and checks the kind's parameters from the test entry; returns them as JSON text.
-  // `backends` are the suite's named storage locations. Bad parameters throw a UserError
-  // naming the file and line.
-  virtual std::string parse_parameters(const YamlMap& test, const SuiteBackends& backends) const = 0;
   // The program the child process executes. `self_exe` is the harness binary, for kinds that
   // run inside the harness (`tellus-harness workload ...`).
   virtual std::vector<std::string> child_argv(const TestSpec& spec, const std::string& self_exe) const = 0;
@@ -37,6 +27,10 @@ class Workload {
 int run_workload_child(const std::string& kind, const std::string& params_json);
 
 const Workload* find_workload(const std::string& kind);
+// What the executor runs for a test: its kind's child_argv; throws for an unknown kind.
+std::vector<std::string> workload_command_line(const TestSpec& spec, const std::string& self_exe);
 std::vector<std::string> workload_kinds();
+// The registry as the suite reader sees it.
+const TestKinds& workload_test_kinds();
 
 }  // namespace tellus_harness

@@ -1,4 +1,4 @@
-#include "tellus_harness/dist/run_request.hpp"
+#include "tellus_harness/run/run_request.hpp"
 
 #include <sched.h>
 #include <sys/random.h>
@@ -11,16 +11,17 @@
 #include <ctime>
 #include <filesystem>
 
+#include "tellus_harness/common/this_process.hpp"
 #include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/config/run_paths.hpp"
 #include "tellus_harness/config/suite.hpp"
 #include "tellus_harness/config/value_ranges.hpp"
-#include "tellus_harness/dist/partition.hpp"
-#include "tellus_harness/exec/executor.hpp"
 #include "tellus_harness/perf/run_recording.hpp"
 #include "tellus_harness/perf/trend_analysis.hpp"
+#include "tellus_harness/plan/partition.hpp"
 #include "tellus_harness/pytest/pytest_collection.hpp"
+#include "tellus_harness/workloads/workload.hpp"
 
 namespace fs = std::filesystem;
 
@@ -167,7 +168,7 @@ RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_outpu
 std::string complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_output,
                               const std::vector<PerfRun>& history, const PytestCollector& collect_pytest) {
   const RunPaths paths = classify_run_paths(request.paths);
-  Selection selection = select_tests(load_suites(paths.suite_files, request.default_timeout_s), request.selection, plan.profile);
+  Selection selection = select_tests(load_suites(paths.suite_files, request.default_timeout_s, workload_test_kinds()), request.selection, plan.profile);
   if (plan.pytest.used()) add_pytest_tests(plan, selection, request.default_timeout_s, collect_pytest);
   plan.tests = std::move(selection.tests);
   apply_duration_history(plan, history);

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "tellus_harness/exec/test_result.hpp"
+#include "tellus_harness/results/test_result.hpp"
 
 namespace tellus_harness {
 

@@ -1,4 +1,4 @@
-#include "tellus_harness/dist/work_pool.hpp"
+#include "tellus_harness/plan/work_pool.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "tellus_harness/dist/distributed_run.hpp"
+#include "tellus_harness/run/distributed_run.hpp"
 
 #include <unistd.h>
 
@@ -10,13 +10,15 @@
 #include <set>
 
 #include "tellus_harness/alert/run_alert.hpp"
+#include "tellus_harness/common/this_process.hpp"
 #include "tellus_harness/common/user_error.hpp"
-#include "tellus_harness/dist/partition.hpp"
-#include "tellus_harness/dist/rank_loop.hpp"
 #include "tellus_harness/exec/interrupt.hpp"
 #include "tellus_harness/perf/run_recording.hpp"
+#include "tellus_harness/plan/partition.hpp"
 #include "tellus_harness/report/publish.hpp"
-#include "tellus_harness/report/test_result_json.hpp"
+#include "tellus_harness/results/test_result_json.hpp"
+#include "tellus_harness/run/rank_loop.hpp"
+#include "tellus_harness/workloads/workload.hpp"
 
 namespace tellus_harness {
 
@@ -46,6 +48,8 @@ std::vector<std::vector<int>> partition_plan(const RunPlan& plan, int ranks, std
 
 ExecutionPolicy policy_for(const RunPlan& plan, const RunRequest& request, int rank) {
   ExecutionPolicy p;
+  p.self_exe = this_executable();
+  p.command_line = [exe = p.self_exe](const TestSpec& spec) { return workload_command_line(spec, exe); };
   p.output_dir = plan.output_dir;
   p.profile_name = plan.profile.name;
   p.timeout_multiplier = plan.profile.timeout_multiplier;

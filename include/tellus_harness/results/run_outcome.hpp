@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "tellus_harness/exec/test_result.hpp"
-#include "tellus_harness/report/run_plan.hpp"
+#include "tellus_harness/plan/run_plan.hpp"
+#include "tellus_harness/results/test_result.hpp"
 
 namespace tellus_harness {
 

@@ -1,4 +1,4 @@
-#include "tellus_harness/report/journal.hpp"
+#include "tellus_harness/results/journal.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 #include <stdexcept>
 
 #include "tellus_harness/common/bounded_json.hpp"
-#include "tellus_harness/report/test_result_json.hpp"
+#include "tellus_harness/results/test_result_json.hpp"
 
 namespace fs = std::filesystem;
 

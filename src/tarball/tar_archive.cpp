@@ -1,4 +1,4 @@
-#include "tellus_harness/archive/tar_archive.hpp"
+#include "tellus_harness/tarball/tar_archive.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -1,4 +1,4 @@
-#include "tellus_harness/report/run_outcome.hpp"
+#include "tellus_harness/results/run_outcome.hpp"
 
 #include <algorithm>
 #include <map>

@@ -1,4 +1,4 @@
-#include "tellus_harness/report/run_plan.hpp"
+#include "tellus_harness/plan/run_plan.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -9,8 +9,8 @@
 
 #include "tellus_harness/common/atomic_file.hpp"
 #include "tellus_harness/common/user_error.hpp"
+#include "tellus_harness/config/profile_json.hpp"
 #include "tellus_harness/config/test_spec_json.hpp"
-#include "tellus_harness/report/profile_json.hpp"
 
 namespace fs = std::filesystem;
 

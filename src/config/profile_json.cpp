@@ -1,4 +1,4 @@
-#include "tellus_harness/report/profile_json.hpp"
+#include "tellus_harness/config/profile_json.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -2,9 +2,9 @@
 #include <vector>
 
 #include "tellus_harness/config/test_spec.hpp"
-#include "tellus_harness/dist/work_channel.hpp"
 #include "tellus_harness/exec/executor.hpp"
-#include "tellus_harness/report/journal.hpp"
+#include "tellus_harness/mpi/work_channel.hpp"
+#include "tellus_harness/results/journal.hpp"
 
 namespace tellus_harness {
 

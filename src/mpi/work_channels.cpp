@@ -11,7 +11,7 @@
 #include <string>
 #include <utility>
 
-#include "tellus_harness/dist/work_channel.hpp"
+#include "tellus_harness/mpi/work_channel.hpp"
 
 namespace tellus_harness {
 

@@ -1,6 +1,6 @@
 #pragma once
-#include "tellus_harness/dist/mpi_session.hpp"
-#include "tellus_harness/dist/run_request.hpp"
+#include "tellus_harness/mpi/mpi_session.hpp"
+#include "tellus_harness/run/run_request.hpp"
 
 namespace tellus_harness {
 

@@ -7,8 +7,8 @@
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/config/selection.hpp"
 #include "tellus_harness/perf/perf_store.hpp"
+#include "tellus_harness/plan/run_plan.hpp"
 #include "tellus_harness/pytest/pytest_collection.hpp"
-#include "tellus_harness/report/run_plan.hpp"
 
 namespace tellus_harness {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "tellus_harness/exec/test_result.hpp"
+#include "tellus_harness/results/test_result.hpp"
 
 namespace tellus_harness {
 

@@ -1,4 +1,4 @@
-#include "tellus_harness/dist/mpi_session.hpp"
+#include "tellus_harness/mpi/mpi_session.hpp"
 
 #include <mpi.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "tellus_harness/dist/rank_loop.hpp"
+#include "tellus_harness/run/rank_loop.hpp"
 
 #include <cstdio>
 

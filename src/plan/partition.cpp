@@ -1,4 +1,4 @@
-#include "tellus_harness/dist/partition.hpp"
+#include "tellus_harness/plan/partition.hpp"
 
 #include <algorithm>
 #include <numeric>

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "tellus_harness/config/test_spec.hpp"
-#include "tellus_harness/dist/work_pool.hpp"
-#include "tellus_harness/exec/test_result.hpp"
+#include "tellus_harness/plan/work_pool.hpp"
 #include "tellus_harness/report/progress.hpp"
+#include "tellus_harness/results/test_result.hpp"
 
 namespace tellus_harness {
 

@@ -1,4 +1,4 @@
-#include "tellus_harness/report/test_result_json.hpp"
+#include "tellus_harness/results/test_result_json.hpp"
 
 #include <nlohmann/json.hpp>
 #include <climits>

@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tellus_harness/archive/tar_archive.hpp"
 #include "tellus_harness/common/sha256.hpp"
+#include "tellus_harness/tarball/tar_archive.hpp"
 
 using namespace tellus_harness;
 namespace fs = std::filesystem;
