@@ -1,4 +1,11 @@
-# Sourced by the benchmark scripts.
+# Sourced by the benchmark scripts, from the source tree's root.
+# Benchmarks build only when asked: build/ is configured with them and brought up to date
+# (BENCH_NO_BUILD=1 skips this, for a build of one's own given by HARNESS= and BENCH=).
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTELLUS_HARNESS_BENCH=ON >/dev/null
+  cmake --build build -j "${TELLUS_BUILD_JOBS:-2}" >/dev/null
+fi
 now() { date +%s.%N; }
 # Median of numbers, one per line on stdin.
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

@@ -5,6 +5,7 @@
 # every file of the archive that came back (SHA-256 and netCDF/HDF5 reads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 export BENCH_DIR=$(mktemp -d /tmp/tellus-bench-faults.XXXX)
 trap 'kill $(cat "$BENCH_DIR/sshd/sshd.pid" 2>/dev/null) 2>/dev/null; tests/fixtures/s3/stop-radosgw.sh "$BENCH_DIR/rgw"; rm -rf "$BENCH_DIR"' EXIT
 tests/fixtures/ssh/start-sshd.sh "$BENCH_DIR/sshd" 22150

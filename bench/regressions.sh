@@ -3,6 +3,7 @@
 # and the scale goal: `tellus-harness regressions` over 10,000 stored runs × 50 metrics in < 2 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 BENCH=${BENCH:-build/bench/bench_regressions}
 HARNESS=${HARNESS:-build/src/tellus-harness}
 "$BENCH" "${SERIES:-4000}"

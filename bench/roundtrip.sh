@@ -4,6 +4,7 @@
 # dataset already in the cache; prints each step's median MB/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 source scripts/mpi-env
 HARNESS=${HARNESS:-build/src/tellus-harness}
 RUNS=${RUNS:-3}
