@@ -55,15 +55,6 @@ class SshBackend final : public StorageBackend {
     connect();
   }
 
-  ~SshBackend() override {
-    if (sftp_) libssh2_sftp_shutdown(sftp_);
-    if (session_) {
-      libssh2_session_disconnect(session_, "done");
-      libssh2_session_free(session_);
-    }
-    if (socket_ >= 0) close(socket_);
-  }
-
   std::string type() const override { return "ssh"; }
 
   void mkdir(const std::string& path) override {
@@ -73,8 +64,8 @@ class SshBackend final : public StorageBackend {
       if (end > start) {
         so_far += "/" + path.substr(start, end - start);
         LIBSSH2_SFTP_ATTRIBUTES attrs;
-        if (libssh2_sftp_stat(sftp_, so_far.c_str(), &attrs) != 0 &&
-            libssh2_sftp_mkdir(sftp_, so_far.c_str(), 0755) != 0)
+        if (libssh2_sftp_stat(sftp_.get(), so_far.c_str(), &attrs) != 0 &&
+            libssh2_sftp_mkdir(sftp_.get(), so_far.c_str(), 0755) != 0)
           fail("cannot create " + so_far);
       }
       start = end + 1;
@@ -86,7 +77,7 @@ class SshBackend final : public StorageBackend {
     if (!in) throw StorageError("ssh backend: cannot read " + local_file);
     in.seekg(static_cast<std::streamoff>(offset));
     const unsigned long flags = LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | (offset == 0 ? LIBSSH2_FXF_TRUNC : 0);
-    Handle h(libssh2_sftp_open(sftp_, remote(path).c_str(), flags, 0644));
+    Handle h(libssh2_sftp_open(sftp_.get(), remote(path).c_str(), flags, 0644));
     if (!h.get()) fail("cannot open " + remote(path) + " for writing");
     libssh2_sftp_seek64(h.get(), offset);
     std::vector<char> buffer(kBuffer);
@@ -154,7 +145,7 @@ class SshBackend final : public StorageBackend {
   }
 
   std::vector<StoredObject> list(const std::string& dir) override {
-    Handle h(libssh2_sftp_opendir(sftp_, remote(dir).c_str()));
+    Handle h(libssh2_sftp_opendir(sftp_.get(), remote(dir).c_str()));
     if (!h.get()) fail("cannot list " + remote(dir));
     std::vector<StoredObject> out;
     char name[1024];
@@ -168,8 +159,8 @@ class SshBackend final : public StorageBackend {
 
   std::optional<StoredObject> stat(const std::string& path) override {
     LIBSSH2_SFTP_ATTRIBUTES attrs;
-    if (libssh2_sftp_stat(sftp_, remote(path).c_str(), &attrs) != 0) {
-      if (libssh2_sftp_last_error(sftp_) == LIBSSH2_FX_NO_SUCH_FILE) return std::nullopt;
+    if (libssh2_sftp_stat(sftp_.get(), remote(path).c_str(), &attrs) != 0) {
+      if (libssh2_sftp_last_error(sftp_.get()) == LIBSSH2_FX_NO_SUCH_FILE) return std::nullopt;
       fail("cannot stat " + remote(path));
     }
     return StoredObject{path.substr(path.rfind('/') + 1), attrs.filesize, LIBSSH2_SFTP_S_ISDIR(attrs.permissions)};
@@ -180,8 +171,8 @@ class SshBackend final : public StorageBackend {
     if (!st) return;
     if (st->directory) {
       for (const auto& o : list(path)) remove(path + "/" + o.name);
-      if (libssh2_sftp_rmdir(sftp_, remote(path).c_str()) != 0) fail("cannot remove " + remote(path));
-    } else if (libssh2_sftp_unlink(sftp_, remote(path).c_str()) != 0) {
+      if (libssh2_sftp_rmdir(sftp_.get(), remote(path).c_str()) != 0) fail("cannot remove " + remote(path));
+    } else if (libssh2_sftp_unlink(sftp_.get(), remote(path).c_str()) != 0) {
       fail("cannot remove " + remote(path));
     }
   }
@@ -207,11 +198,11 @@ class SshBackend final : public StorageBackend {
   StorageError error(const std::string& what) const {
     char* message = nullptr;
     int length = 0;
-    const int code = libssh2_session_last_error(session_, &message, &length, 0);
+    const int code = libssh2_session_last_error(session_.get(), &message, &length, 0);
     std::string why = message ? std::string(message, static_cast<std::size_t>(length)) : "failed";
     bool transient = link_failed(code);
-    if (sftp_ && code == LIBSSH2_ERROR_SFTP_PROTOCOL) {
-      const unsigned long status = libssh2_sftp_last_error(sftp_);
+    if (sftp_.get() && code == LIBSSH2_ERROR_SFTP_PROTOCOL) {
+      const unsigned long status = libssh2_sftp_last_error(sftp_.get());
       why = "SFTP status " + std::to_string(status);
       transient = status == LIBSSH2_FX_NO_CONNECTION || status == LIBSSH2_FX_CONNECTION_LOST;
     }
@@ -221,7 +212,7 @@ class SshBackend final : public StorageBackend {
   // Bytes [from, to) of `path` into `fd` at the same offsets; `done` counts what is written.
   void read_range(const std::string& path, int fd, std::uint64_t from, std::uint64_t to,
                   std::atomic<std::uint64_t>& done) {
-    Handle h(libssh2_sftp_open(sftp_, remote(path).c_str(), LIBSSH2_FXF_READ, 0));
+    Handle h(libssh2_sftp_open(sftp_.get(), remote(path).c_str(), LIBSSH2_FXF_READ, 0));
     if (!h.get()) fail("cannot open " + remote(path));
     libssh2_sftp_seek64(h.get(), from);
     std::vector<char> buffer(kBuffer);
@@ -240,14 +231,16 @@ class SshBackend final : public StorageBackend {
   }
 
   void replace_channel() {
-    sftp_ = libssh2_sftp_init(session_);  // the old one is freed with the session
+    // The old channel may hang when closed (see put): it is left to be freed with the session.
+    (void)sftp_.release();
+    sftp_.reset(libssh2_sftp_init(session_.get()));
     if (!sftp_) fail("cannot start SFTP");
   }
 
   // Free bytes on the file system of the root; nullopt if the server cannot say.
   std::optional<std::uint64_t> free_bytes() {
     LIBSSH2_SFTP_STATVFS st{};
-    if (libssh2_sftp_statvfs(sftp_, root_.c_str(), root_.size(), &st) != 0) return std::nullopt;
+    if (libssh2_sftp_statvfs(sftp_.get(), root_.c_str(), root_.size(), &st) != 0) return std::nullopt;
     return st.f_bavail * st.f_frsize;
   }
 
@@ -273,33 +266,34 @@ class SshBackend final : public StorageBackend {
     hints.ai_socktype = SOCK_STREAM;
     if (const int rc = getaddrinfo(connect_host_.c_str(), std::to_string(connect_port_).c_str(), &hints, &found); rc != 0)
       throw StorageError("ssh backend " + where_ + ": cannot resolve host: " + gai_strerror(rc), rc == EAI_AGAIN);
-    for (addrinfo* a = found; a && socket_ < 0; a = a->ai_next) {
-      socket_ = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-      if (socket_ >= 0 && ::connect(socket_, a->ai_addr, a->ai_addrlen) != 0) {
-        close(socket_);
-        socket_ = -1;
+    for (addrinfo* a = found; a && socket_.fd < 0; a = a->ai_next) {
+      socket_.fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+      if (socket_.fd >= 0 && ::connect(socket_.fd, a->ai_addr, a->ai_addrlen) != 0) {
+        close(socket_.fd);
+        socket_.fd = -1;
       }
     }
     const int connect_errno = errno;
     freeaddrinfo(found);
-    if (socket_ < 0)  // refused, unreachable or timed out: the server may be restarting
+    if (socket_.fd < 0)  // refused, unreachable or timed out: the server may be restarting
       throw StorageError("ssh backend " + where_ + ": cannot connect: " + std::strerror(connect_errno), true);
-    session_ = libssh2_session_init();
-    libssh2_session_set_blocking(session_, 1);
-    libssh2_session_set_timeout(session_, io_timeout_ms_);  // a stalled link fails instead of hanging
-    if (libssh2_session_handshake(session_, socket_) != 0) fail("SSH handshake failed");
+    session_.reset(libssh2_session_init());
+    if (!session_) throw StorageError("ssh backend " + where_ + ": cannot start an SSH session (out of memory?)");
+    libssh2_session_set_blocking(session_.get(), 1);
+    libssh2_session_set_timeout(session_.get(), io_timeout_ms_);  // a stalled link fails instead of hanging
+    if (libssh2_session_handshake(session_.get(), socket_.fd) != 0) fail("SSH handshake failed");
     if (check_host_key_) verify_host_key();
     authenticate();
-    sftp_ = libssh2_sftp_init(session_);
+    sftp_.reset(libssh2_sftp_init(session_.get()));
     if (!sftp_) fail("cannot start SFTP");
   }
 
   void verify_host_key() {
-    LIBSSH2_KNOWNHOSTS* hosts = libssh2_knownhost_init(session_);
+    LIBSSH2_KNOWNHOSTS* hosts = libssh2_knownhost_init(session_.get());
     const int read = libssh2_knownhost_readfile(hosts, known_hosts_.c_str(), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
     std::size_t length = 0;
     int key_type = 0;
-    const char* key = libssh2_session_hostkey(session_, &length, &key_type);
+    const char* key = libssh2_session_hostkey(session_.get(), &length, &key_type);
     libssh2_knownhost* entry = nullptr;
     const int check = key ? libssh2_knownhost_checkp(hosts, host_.c_str(), port_, key, length,
                                                      LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, &entry)
@@ -317,7 +311,7 @@ class SshBackend final : public StorageBackend {
 
   void authenticate() {
     if (use_agent_) {
-      LIBSSH2_AGENT* agent = libssh2_agent_init(session_);
+      LIBSSH2_AGENT* agent = libssh2_agent_init(session_.get());
       bool ok = false;
       if (agent && libssh2_agent_connect(agent) == 0 && libssh2_agent_list_identities(agent) == 0) {
         libssh2_agent_publickey *identity = nullptr, *previous = nullptr;
@@ -335,7 +329,7 @@ class SshBackend final : public StorageBackend {
     const bool have_pub = access(pub.c_str(), R_OK) == 0;
     if (access(identity_.c_str(), R_OK) != 0)
       throw StorageError("ssh backend " + where_ + ": cannot read identity_file " + identity_);
-    if (libssh2_userauth_publickey_fromfile_ex(session_, user_.c_str(), static_cast<unsigned>(user_.size()),
+    if (libssh2_userauth_publickey_fromfile_ex(session_.get(), user_.c_str(), static_cast<unsigned>(user_.size()),
                                                have_pub ? pub.c_str() : nullptr, identity_.c_str(), nullptr) != 0)
       fail("public-key authentication with " + identity_ + " was refused");
   }
@@ -349,9 +343,27 @@ class SshBackend final : public StorageBackend {
   long io_timeout_ms_ = 60000;
   bool check_host_key_ = true;
   bool use_agent_ = false;
-  int socket_ = -1;
-  LIBSSH2_SESSION* session_ = nullptr;
-  LIBSSH2_SFTP* sftp_ = nullptr;
+  // Owned from the first line: when connect() throws half way (handshake, host key,
+  // authentication; once per retry), no destructor of the backend runs, but its members' do.
+  // Declared in the order they are made, so they end in reverse: SFTP, session, socket.
+  struct Socket {
+    int fd = -1;
+    ~Socket() {
+      if (fd >= 0) close(fd);
+    }
+  };
+  struct EndSession {
+    void operator()(LIBSSH2_SESSION* s) const {
+      libssh2_session_disconnect(s, "done");
+      libssh2_session_free(s);
+    }
+  };
+  struct EndSftp {
+    void operator()(LIBSSH2_SFTP* s) const { libssh2_sftp_shutdown(s); }
+  };
+  Socket socket_;
+  std::unique_ptr<LIBSSH2_SESSION, EndSession> session_;
+  std::unique_ptr<LIBSSH2_SFTP, EndSftp> sftp_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -121,4 +122,29 @@ TEST_CASE("suites name their backends, and bad backend configuration is a clear 
   CHECK_THAT(error_of("tests:\n  - name: a\n    kind: stage_recall\n    backend: libary\n"), Catch::Contains("unknown backend 'libary'"));
   CHECK_THAT(error_of("backends:\n  d: {type: file}\ntests:\n  - name: a\n    kind: transfer\n    route: [d, nowhere]\n"),
              Catch::Contains("names 'nowhere'"));
+}
+
+TEST_CASE("ssh backend: a connection refused at authentication or at the host key leaves no socket open") {
+  if (std::system("test -x /usr/sbin/sshd") != 0) {
+    WARN("sshd is not installed: skipped");
+    return;
+  }
+  const std::string dir = fresh_temp_dir("ssh-refused") + "/sshd";
+  REQUIRE(std::system(("'" TELLUS_SOURCE_DIR "/tests/fixtures/ssh/start-sshd.sh' " + dir + " 22031").c_str()) == 0);
+  auto open_descriptors = [] {
+    return std::distance(fs::directory_iterator("/proc/self/fd"), fs::directory_iterator());
+  };
+  const std::string base = R"({"type": "ssh", "host": "127.0.0.1", "port": 22031, "known_hosts": ")" + dir + R"(/known_hosts")";
+  const auto before = open_descriptors();
+  for (int i = 0; i < 10; ++i) {
+    CHECK_THROWS_AS(make_storage_backend("ssh", dir + "/remote", base + R"(, "identity_file": ")" + dir + R"(/other_ed25519"})"),
+                    StorageError);
+    CHECK_THROWS_AS(make_storage_backend("ssh", dir + "/remote", base + R"(, "identity_file": ")" + dir +
+                                                                     R"(/id_ed25519", "known_hosts": "/dev/null"})"),
+                    StorageError);
+  }
+  CHECK(open_descriptors() == before);
+  // The accepted key still connects.
+  CHECK(make_storage_backend("ssh", dir + "/remote", base + R"(, "identity_file": ")" + dir + R"(/id_ed25519"})"));
+  std::system(("kill $(cat " + dir + "/sshd.pid)").c_str());
 }
