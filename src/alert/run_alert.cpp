@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "tellus_harness/alert/webhook.hpp"
+#include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/perf/perf_store.hpp"
 
 namespace tellus_harness {
@@ -12,7 +13,7 @@ std::string choose_webhook(const std::string& explicit_url, const Profile& profi
   // `none` turns alerts off, from the command line or the environment alike.
   auto off_or = [](const std::string& url) { return url == "none" ? std::string() : url; };
   if (!explicit_url.empty()) return off_or(explicit_url);
-  if (const char* env = std::getenv("TELLUS_ALERT_WEBHOOK"); env && *env) return off_or(env);
+  if (const char* env = std::getenv(env::kAlertWebhook); env && *env) return off_or(env);
   return profile.alert_webhook;
 }
 

@@ -6,6 +6,7 @@
 #include <regex>
 #include <sstream>
 
+#include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/common/process_runner.hpp"
 #include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/profile.hpp"
@@ -16,7 +17,7 @@ namespace tellus_harness {
 
 std::string find_job_template() {
   std::vector<std::string> dirs;
-  if (const char* d = std::getenv("TELLUS_SLURM_TEMPLATES"); d && *d) dirs.emplace_back(d);
+  if (const char* d = std::getenv(env::kSlurmTemplates); d && *d) dirs.emplace_back(d);
   dirs.emplace_back(TELLUS_HARNESS_INSTALLED_SLURM);
   dirs.emplace_back(TELLUS_HARNESS_SOURCE_SLURM);
   for (const auto& d : dirs)

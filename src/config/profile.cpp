@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/common/nearest_word.hpp"
 #include "tellus_harness/config/value_ranges.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
@@ -18,7 +19,7 @@ const std::vector<std::string>& known_backend_types() {
 
 std::vector<std::string> default_profile_dirs() {
   std::vector<std::string> dirs;
-  if (const char* dir = std::getenv("TELLUS_PROFILES_DIR"); dir && *dir) dirs.emplace_back(dir);
+  if (const char* dir = std::getenv(env::kProfilesDir); dir && *dir) dirs.emplace_back(dir);
   dirs.emplace_back(TELLUS_HARNESS_INSTALLED_PROFILES);
   dirs.emplace_back(TELLUS_HARNESS_SOURCE_PROFILES);
   return dirs;
@@ -148,7 +149,7 @@ Profile resolve_profile(const ProfileRequest& request, const EnvironmentLookup& 
   if (request.env_config) {
     selected = *request.env_config;
     selected_from = "command line --env-config";
-  } else if (auto v = env("TELLUS_TEST_CONFIG")) {
+  } else if (auto v = env(env::kTestConfig)) {
     selected = *v;
     selected_from = "environment TELLUS_TEST_CONFIG";
   }
@@ -166,7 +167,7 @@ Profile resolve_profile(const ProfileRequest& request, const EnvironmentLookup& 
       throw UserError("--timeout-multiplier must be greater than zero and at most 1000");
     p.timeout_multiplier = *request.timeout_multiplier;
     p.sources["timeout_multiplier"] = "command line --timeout-multiplier";
-  } else if (auto v = env("TELLUS_TIMEOUT_MULTIPLIER")) {
+  } else if (auto v = env(env::kTimeoutMultiplier)) {
     p.timeout_multiplier = parse_multiplier(*v, "environment TELLUS_TIMEOUT_MULTIPLIER");
     p.sources["timeout_multiplier"] = "environment TELLUS_TIMEOUT_MULTIPLIER";
   }
@@ -175,7 +176,7 @@ Profile resolve_profile(const ProfileRequest& request, const EnvironmentLookup& 
       throw UserError("--max-concurrent must be from 1 to 4096");
     p.max_concurrent_operations = *request.max_concurrent;
     p.sources["max_concurrent_operations"] = "command line --max-concurrent";
-  } else if (auto v = env("TELLUS_CONCURRENT_LIMIT")) {
+  } else if (auto v = env(env::kConcurrentLimit)) {
     p.max_concurrent_operations = parse_concurrency(*v, "environment TELLUS_CONCURRENT_LIMIT");
     p.sources["max_concurrent_operations"] = "environment TELLUS_CONCURRENT_LIMIT";
   }

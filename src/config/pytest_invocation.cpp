@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/common/user_error.hpp"
 
 namespace tellus_harness {
@@ -14,9 +15,9 @@ PytestInvocation choose_python(const std::string& option, const std::string& pro
   if (!option.empty()) {
     p.python = option;
     p.python_source = "--python";
-  } else if (const char* env = std::getenv("TELLUS_PYTHON"); env && *env) {
+  } else if (const char* env = std::getenv(env::kPython); env && *env) {
     p.python = env;
-    p.python_source = "TELLUS_PYTHON";
+    p.python_source = env::kPython;
   } else if (!profile_python.empty()) {
     p.python = profile_python;
     p.python_source = "the profile's python";
@@ -81,7 +82,7 @@ std::vector<std::string> pytest_environment(std::vector<std::string> base, const
                                             const std::string& mode) {
   std::string pythonpath = plugin_dir;
   for (auto it = base.begin(); it != base.end();) {
-    if (it->rfind("PYTHONPATH=", 0) == 0 || it->rfind("TELLUS_PYTEST_", 0) == 0) {
+    if (it->rfind("PYTHONPATH=", 0) == 0 || it->rfind(env::kPytestPrefix, 0) == 0) {
       if (it->rfind("PYTHONPATH=", 0) == 0 && it->size() > 11) pythonpath += ":" + it->substr(11);
       it = base.erase(it);
     } else {
@@ -89,7 +90,7 @@ std::vector<std::string> pytest_environment(std::vector<std::string> base, const
     }
   }
   base.push_back("PYTHONPATH=" + pythonpath);
-  base.push_back("TELLUS_PYTEST_MODE=" + mode);
+  base.push_back(env::assignment(env::kPytestMode, mode));
   return base;
 }
 

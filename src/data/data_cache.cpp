@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tellus_harness/common/atomic_file.hpp"
+#include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/common/sha256.hpp"
 
 namespace fs = std::filesystem;
@@ -69,7 +70,7 @@ void touch(const fs::path& p) {
 DataCache::DataCache(std::string dir) : dir_(std::move(dir)) { fs::create_directories(dir_); }
 
 std::string DataCache::default_dir() {
-  if (const char* d = std::getenv("TELLUS_TEST_CACHE"); d && *d) return d;
+  if (const char* d = std::getenv(env::kTestCache); d && *d) return d;
   const char* home = std::getenv("HOME");
   return std::string(home && *home ? home : "/tmp") + "/.tellus_test_cache";
 }

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/common/this_process.hpp"
 #include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/exec/child_process.hpp"
@@ -24,12 +25,18 @@
 #include "tellus_harness/exec/orphan_guard.hpp"
 #include "tellus_harness/exec/output_capture.hpp"
 #include "tellus_harness/exec/process_memory.hpp"
+#include "tellus_harness/exec/test_environment.hpp"
 #include "tellus_harness/exec/workspace.hpp"
 #include "tellus_harness/exec/workspace_remover.hpp"
 
 extern char** environ;
 
 namespace tellus_harness {
+
+namespace {
+// Where a YAML test writes its metrics (TELLUS_METRICS_FILE), in its workspace.
+constexpr char kMetricsFileName[] = ".tellus-metrics.json";
+}  // namespace
 
 namespace {
 
@@ -155,17 +162,16 @@ void Executor::launch(int index, const TestSpec& spec) {
   launch.cwd = run->workspace;
   for (char** e = environ; *e; ++e) launch.env.emplace_back(*e);
   for (const auto& [k, v] : spec.env) launch.env.push_back(k + "=" + v);
-  if (!spec.backend_config.empty()) launch.env.push_back("TELLUS_BACKEND_CONFIG=" + spec.backend_config);
-  if (policy_.network_simulation) launch.env.push_back("TELLUS_NETWORK_SIMULATION=1");
+  if (!spec.backend_config.empty()) launch.env.push_back(env::assignment(env::kBackendConfig, spec.backend_config));
   // When the harness will stop the test: retries give up before it.
-  launch.env.push_back("TELLUS_TEST_DEADLINE=" + std::to_string(start_unix + spec.timeout_s * policy_.timeout_multiplier));
-  const std::string ws = run->workspace;
-  for (const auto& kv : {"TELLUS_TEST_WORKSPACE=" + ws, "TELLUS_CACHE_DIR=" + ws + "/cache",
-                         "TELLUS_CONFIG_DIR=" + ws + "/config", "TELLUS_METRICS_FILE=" + ws + "/.tellus-metrics.json",
-                         "TELLUS_TEST_NAME=" + spec.name, "TELLUS_TEST_NODEID=" + spec.nodeid,
-                         "TELLUS_HARNESS_RANK=" + std::to_string(policy_.rank), "TELLUS_PROFILE=" + policy_.profile_name,
-                         "TELLUS_MAX_CONCURRENT_OPERATIONS=" + std::to_string(policy_.max_concurrent)})
-    launch.env.push_back(kv);
+  launch.env.push_back(
+      env::assignment(env::kTestDeadline, std::to_string(start_unix + spec.timeout_s * policy_.timeout_multiplier)));
+  for (auto& kv : test_environment({run->workspace, policy_.rank, policy_.profile_name, policy_.max_concurrent,
+                                    policy_.network_simulation}))
+    launch.env.push_back(std::move(kv));
+  launch.env.push_back(env::assignment(env::kMetricsFile, run->workspace + "/" + kMetricsFileName));
+  launch.env.push_back(env::assignment(env::kTestName, spec.name));
+  launch.env.push_back(env::assignment(env::kTestNodeid, spec.nodeid));
   run->program = launch.argv.at(0);
   if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
   try {
@@ -413,7 +419,7 @@ void Executor::finish(Running& r, const ChildExit& exit, std::vector<TestResult>
                      std::to_string(policy_.limits.disk_mb) + " (profile " + policy_.profile_name + ")";
     }
   }
-  const MetricsFile metrics = read_metrics_file(r.workspace + "/.tellus-metrics.json");
+  const MetricsFile metrics = read_metrics_file(r.workspace + "/" + kMetricsFileName);
   res.metrics_json = metrics.json;
   if (!metrics.problem.empty()) {
     if (res.outcome == Outcome::kPassed) {

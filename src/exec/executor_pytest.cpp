@@ -65,10 +65,7 @@ PytestWorker& Executor::add_worker(const std::string& manifest) {
   setup.capture_bytes = policy_.capture_bytes;
   setup.manifest = manifest;
   for (char** e = environ; *e; ++e) setup.env.emplace_back(*e);
-  for (const auto& kv : {"TELLUS_HARNESS_RANK=" + std::to_string(policy_.rank), "TELLUS_PROFILE=" + policy_.profile_name,
-                         "TELLUS_MAX_CONCURRENT_OPERATIONS=" + std::to_string(policy_.max_concurrent)})
-    setup.env.push_back(kv);
-  if (policy_.network_simulation) setup.env.push_back("TELLUS_NETWORK_SIMULATION=1");
+  setup.test = {"", policy_.rank, policy_.profile_name, policy_.max_concurrent, policy_.network_simulation};
   if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
   workers_.push_back(std::make_unique<PytestWorker>(setup, policy_.rank, ++workers_started_));
   PytestWorker& worker = *workers_.back();

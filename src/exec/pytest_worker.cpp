@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/exec/workspace.hpp"
 
 namespace tellus_harness {
@@ -35,11 +36,12 @@ PytestWorker::PytestWorker(const PytestWorkerSetup& setup, int rank, int id) {
   launch.argv = pytest_argv(setup.invocation, {"-q", "--basetemp", workspace_ + "/basetemp", "-o",
                                                "cache_dir=" + workspace_ + "/.pytest_cache"});
   launch.env = pytest_environment(setup.env, setup.plugin_dir, "worker");
-  for (const auto& kv : {"TELLUS_TEST_WORKSPACE=" + workspace_, "TELLUS_CACHE_DIR=" + workspace_ + "/cache",
-                         "TELLUS_CONFIG_DIR=" + workspace_ + "/config", std::string("TELLUS_PYTEST_CHANNEL_FD=4"),
-                         "TELLUS_PYTEST_CAPTURE_BYTES=" + std::to_string(setup.capture_bytes)})
-    launch.env.push_back(kv);
-  if (!setup.manifest.empty()) launch.env.push_back("TELLUS_PYTEST_MANIFEST=" + setup.manifest);
+  TestEnvironment test = setup.test;
+  test.workspace = workspace_;
+  for (auto& kv : test_environment(test)) launch.env.push_back(std::move(kv));
+  launch.env.push_back(env::assignment(env::kPytestChannelFd, "4"));
+  launch.env.push_back(env::assignment(env::kPytestCaptureBytes, std::to_string(setup.capture_bytes)));
+  if (!setup.manifest.empty()) launch.env.push_back(env::assignment(env::kPytestManifest, setup.manifest));
   try {
     child_ = std::make_unique<ChildProcess>(launch);
   } catch (...) {

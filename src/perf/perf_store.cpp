@@ -14,12 +14,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tellus_harness/common/environment_names.hpp"
+
 namespace fs = std::filesystem;
 
 namespace tellus_harness {
 
 std::string default_perf_store() {
-  if (const char* d = std::getenv("TELLUS_PERF_STORE"); d && *d) return d;
+  if (const char* d = std::getenv(env::kPerfStore); d && *d) return d;
   const char* home = std::getenv("HOME");
   return std::string(home && *home ? home : "/tmp") + "/.tellus_perf";
 }
@@ -133,12 +135,12 @@ std::vector<PerfRun> load_perf_runs(const std::string& dir, double since, std::v
 }
 
 std::string current_git_commit() {
-  std::string c = first_env({"TELLUS_GIT_COMMIT", "GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT"});
+  std::string c = first_env({env::kGitCommit, "GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT"});
   return c.empty() ? run_command_line("git rev-parse HEAD 2>/dev/null") : c;
 }
 
 std::string current_git_branch() {
-  std::string b = first_env({"TELLUS_GIT_BRANCH", "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME", "GIT_BRANCH"});
+  std::string b = first_env({env::kGitBranch, "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME", "GIT_BRANCH"});
   return b.empty() ? run_command_line("git rev-parse --abbrev-ref HEAD 2>/dev/null") : b;
 }
 

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/value_ranges.hpp"
 #include "tellus_harness/exec/interrupt.hpp"
@@ -175,7 +176,7 @@ PytestCollection collect_pytest_tests(const PytestInvocation& invocation, const 
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   env = pytest_environment(std::move(env), plugin_dir, "collect");
-  env.push_back("TELLUS_PYTEST_MANIFEST=" + manifest);
+  env.push_back(env::assignment(env::kPytestManifest, manifest));
   const auto argv = pytest_argv(invocation, {"--collect-only", "-q", "-o", "cache_dir=" + tmp.path + "/cache"});
   const Finished f = run_collection(argv, env, invocation.cwd, log, invocation.python_source);
   CollectionEnd ended;

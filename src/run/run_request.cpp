@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/common/this_process.hpp"
 #include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/common/wall_clock.hpp"
@@ -150,7 +151,7 @@ RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_outpu
     plan.pytest.cwd = fs::current_path().string();
     plan.pytest.args = pytest_arguments(request.pytest_args, request.selection.marker_expression,
                                         request.selection.keyword_expression, paths.pytest_paths);
-    if (!request.profile.max_concurrent && !process_environment()("TELLUS_CONCURRENT_LIMIT"))
+    if (!request.profile.max_concurrent && !process_environment()(env::kConcurrentLimit))
       cap_concurrency_for_pytest(plan.profile);
   }
   plan.created_unix = now_unix();

@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/common/wall_clock.hpp"
 
 namespace tellus_harness {
@@ -17,7 +18,7 @@ double retry_backoff_s(int failures) {
 }
 
 double test_deadline_unix() {
-  const char* deadline = std::getenv("TELLUS_TEST_DEADLINE");
+  const char* deadline = std::getenv(env::kTestDeadline);
   return deadline ? std::atof(deadline) : 0;
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tellus_harness/common/atomic_file.hpp"
+#include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
 #include "tellus_harness/storage/retrying_backend.hpp"
 #include "tellus_harness/storage/server_address.hpp"
@@ -117,15 +118,15 @@ ArchiveJob open_archive_job(const std::string& params_json) {
   job.format = parse_archive_format(p.value("archive", nlohmann::json::object()).value("format", "tar"));
   job.backend_type = p.value("backend", "file");
   nlohmann::json config = nlohmann::json::object();
-  if (const char* c = std::getenv("TELLUS_BACKEND_CONFIG"); c && *c) {
+  if (const char* c = std::getenv(env::kBackendConfig); c && *c) {
     config = nlohmann::json::parse(c);
     expand_backend_config(config);
     job.backend_type = config.value("type", job.backend_type);
     job.backend_config = config.dump();
   }
 
-  const std::string workspace = env_or("TELLUS_TEST_WORKSPACE", fs::current_path().string());
-  const std::string test = env_or("TELLUS_TEST_NAME", "workload");
+  const std::string workspace = env_or(env::kTestWorkspace, fs::current_path().string());
+  const std::string test = env_or(env::kTestName, "workload");
   const std::string unique = test + "-" + std::to_string(getpid());
   job.target = p.contains("target")    ? expand(p["target"].get<std::string>())
                : config.contains("root") ? expand(config["root"].get<std::string>())
@@ -139,7 +140,7 @@ ArchiveJob open_archive_job(const std::string& params_json) {
   if (ec) throw StorageError("cannot create scratch directory " + job.scratch + ": " + ec.message());
   if (job.backend_type != "file" && job.backend_type != "tape") {
     // Remote: through the fault proxy when the network is simulated, and always retried.
-    const bool simulate = p.contains("network") || env_or("TELLUS_NETWORK_SIMULATION", "") == "1";
+    const bool simulate = p.contains("network") || env_or(env::kNetworkSimulation, "") == "1";
     if (const auto server = server_address(job.backend_config); simulate && server) {
       FaultProfile faults;
       faults.latency_ms = 1;  // the profile's simulation alone: a mild, slow-ish link
@@ -205,7 +206,7 @@ void StepTimer::set_network(const StorageBackend* backend, const FaultProxy* pro
 }
 
 void StepTimer::flush() const {
-  if (const char* file = std::getenv("TELLUS_METRICS_FILE"); file && *file)
+  if (const char* file = std::getenv(env::kMetricsFile); file && *file)
     write_file_atomically(file, nlohmann::json(metrics_).dump());
 }
 

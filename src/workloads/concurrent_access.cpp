@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/common/sha256.hpp"
 #include "tellus_harness/data/data_cache.hpp"
 #include "workloads/archive_kind.hpp"
@@ -22,7 +23,7 @@ class ConcurrentAccess final : public ArchiveKind {
 
  protected:
   void run(ArchiveJob& job) const override {
-    const char* k_text = std::getenv("TELLUS_MAX_CONCURRENT_OPERATIONS");
+    const char* k_text = std::getenv(env::kMaxConcurrentOperations);
     const int streams = std::max(1, k_text ? std::atoi(k_text) : 1);
     StepTimer& steps = job.steps;
     DataCache cache;

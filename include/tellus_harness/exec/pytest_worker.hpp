@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tellus_harness/config/pytest_invocation.hpp"
+#include "tellus_harness/exec/test_environment.hpp"
 #include "tellus_harness/exec/child_process.hpp"
 #include "tellus_harness/results/test_result.hpp"
 
@@ -20,7 +21,8 @@ struct PytestWorkerSetup {
   std::string plugin_dir;
   std::string contain_exe;
   std::string output_dir;              // workspaces go under <output_dir>/work/
-  std::vector<std::string> env;        // the environment every test gets ("NAME=value")
+  std::vector<std::string> env;        // the inherited environment ("NAME=value")
+  TestEnvironment test;                // what the harness adds (the workspace is the worker's)
   std::size_t capture_bytes = 64 * 1024;
   std::string manifest;                // when set: the worker also writes its collection here
 };
