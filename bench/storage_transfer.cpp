@@ -27,7 +27,7 @@ int run(int argc, char** argv) {
   if (argc == 6) {
     FaultProfile faults;
     faults.reset_every_mb = std::atof(argv[5]);
-    const auto server = server_address(config);
+    const auto server = server_address(type, config);
     if (!server) {
       std::fprintf(stderr, "a %s backend has no server to put the proxy in front of\n", type.c_str());
       return 2;

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "storage/s3_xml.hpp"
+#include "storage/s3/s3_xml.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string xml(reinterpret_cast<const char*>(data), size);

@@ -11,11 +11,10 @@
 #include <iostream>
 
 #include "tellus_harness/cli/commands.hpp"
-#include "tellus_harness/cli/job_script.hpp"
 #include "tellus_harness/cli/option_parsing.hpp"
-#include "tellus_harness/common/process_runner.hpp"
 #include "tellus_harness/common/this_process.hpp"
 #include "tellus_harness/common/user_error.hpp"
+#include "tellus_harness/scheduler/scheduler.hpp"
 
 namespace fs = std::filesystem;
 
@@ -40,7 +39,8 @@ std::pair<Arguments, Arguments> split_at_double_dash(const Arguments& args) {
 
 int slurm_command(const Arguments& all_args, std::string* run_dir_out) {
   const auto [args, run_args] = split_at_double_dash(all_args);
-  SlurmJob job;
+  const Scheduler& slurm = *find_scheduler("slurm");
+  BatchJob job;
   std::string output_dir;
   po::options_description d("tellus-harness slurm [options] [-- RUN ARGS...]\n\n"
                             "Writes a Slurm job script that runs `tellus-harness run RUN ARGS` over the allocation and\n"
@@ -66,8 +66,8 @@ int slurm_command(const Arguments& all_args, std::string* run_dir_out) {
   job.workdir = fs::current_path().string();
   job.harness = this_executable();
   job.run_args = run_args;
-  const std::string script_path = job.output_dir + "/tellus-harness.sbatch";
-  const std::string script = render_job_script(job, script_path);
+  const std::string script_path = job.output_dir + "/" + slurm.script_name();
+  const std::string script = slurm.render_script(job, script_path);
   std::error_code ec;
   fs::create_directories(job.output_dir, ec);
   if (ec) throw UserError("cannot create " + job.output_dir + ": " + ec.message());
@@ -81,18 +81,8 @@ int slurm_command(const Arguments& all_args, std::string* run_dir_out) {
     return 0;
   }
 
-  // sbatch retries a missing configuration file for a minute before it gives up.
-  if (const char* conf = std::getenv("SLURM_CONF"); conf && *conf && !fs::exists(conf))
-    throw UserError(std::string("SLURM_CONF names ") + conf + ", which does not exist: point it at the cluster's slurm.conf or unset it; the job script is " +
-                    script_path);
-  std::vector<std::string> sbatch{"sbatch", "--parsable"};
-  if (wait) sbatch.push_back("--wait");
-  sbatch.push_back(script_path);
-  std::fflush(stderr);
-  const ProgramResult r = run_program(sbatch);
-  if (!r.started)
-    throw UserError("sbatch not found: Slurm's commands are not installed or not on PATH here; the job script is " + script_path);
-  std::string job_id = r.out.substr(0, r.out.find_first_of(";\n"));
+  const BatchSubmission r = slurm.submit(script_path, wait);
+  const std::string& job_id = r.job_id;
   if (job_id.empty()) {  // sbatch refused the job; its own message went to stderr above
     std::fprintf(stderr, "tellus-harness: error: sbatch did not accept the job (exit %d); the job script is %s\n", r.exit_code,
                  script_path.c_str());

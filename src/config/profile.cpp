@@ -7,15 +7,11 @@
 #include "tellus_harness/common/nearest_word.hpp"
 #include "tellus_harness/config/value_ranges.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
+#include "tellus_harness/storage/backend_type.hpp"
 
 namespace fs = std::filesystem;
 
 namespace tellus_harness {
-
-const std::vector<std::string>& known_backend_types() {
-  static const std::vector<std::string> types{"file", "ssh", "s3", "tape"};
-  return types;
-}
 
 std::vector<std::string> default_profile_dirs() {
   std::vector<std::string> dirs;
@@ -58,13 +54,11 @@ Profile parse_profile_content(const std::string& file) {
   p.large_file_tests = map.boolean("large_file_tests");
   p.storage_backends = map.string_list("storage_backends");
   for (const auto& backend : p.storage_backends) {
-    bool known = false;
-    for (const auto& t : known_backend_types()) known = known || t == backend;
-    if (!known) {
+    if (!find_backend_type(backend)) {
       std::string message = "unknown storage backend '" + backend + "'";
-      if (auto near = nearest_word(backend, known_backend_types()); !near.empty())
+      if (auto near = nearest_word(backend, backend_type_names()); !near.empty())
         message += "; did you mean '" + near + "'?";
-      throw UserError(file, map.line_of("storage_backends"), message + " (known: file, ssh, s3, tape)");
+      throw UserError(file, map.line_of("storage_backends"), message + " (known: " + backend_type_list() + ")");
     }
   }
   const YamlMap limits = map.map("resource_limits", "resource_limits");

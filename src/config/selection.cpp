@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "tellus_harness/config/marker_expression.hpp"
+#include "tellus_harness/storage/backend_type.hpp"
 
 namespace tellus_harness {
 
@@ -42,7 +43,7 @@ std::string profile_gate_reason(const TestSpec& t, const Profile& profile) {
     return "backend '" + t.backend + "' is not enabled in profile '" + profile.name + "' (storage_backends: " +
            join(profile.storage_backends) + ")";
   for (const auto& marker : t.markers)
-    if (contains(known_backend_types(), marker) && !contains(profile.storage_backends, marker))
+    if (find_backend_type(marker) && !contains(profile.storage_backends, marker))
       return "marked '" + marker + "': storage backend '" + marker + "' is not enabled in profile '" + profile.name +
              "' (storage_backends: " + join(profile.storage_backends) + ")";
   return {};

@@ -12,6 +12,7 @@
 #include "tellus_harness/config/test_kind.hpp"
 #include "tellus_harness/config/value_ranges.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
+#include "tellus_harness/storage/backend_type.hpp"
 
 namespace fs = std::filesystem;
 
@@ -59,19 +60,18 @@ void resolve_backend(const YamlMap& map, const std::map<std::string, BackendConf
     t.backend_config = it->second.config_json;
     return;
   }
-  const auto& types = known_backend_types();
-  if (std::find(types.begin(), types.end(), backend) != types.end()) {
+  if (find_backend_type(backend)) {
     t.backend = backend;
     t.backend_name.clear();
     t.backend_config.clear();
     return;
   }
-  std::vector<std::string> known = types;
+  std::vector<std::string> known = backend_type_names();
   for (const auto& [name, b] : backends) known.push_back(name);
   std::string message = "unknown backend '" + backend + "'";
   if (auto near = nearest_word(backend, known); !near.empty()) message += "; did you mean '" + near + "'?";
   throw UserError(map.file(), map.line_of("backend"),
-                  message + " (a type: file, ssh, s3, tape, or a name from the suite's backends:)");
+                  message + " (a type: " + backend_type_list() + ", or a name from the suite's backends:)");
 }
 
 SuiteDefaults read_defaults(const YamlMap& suite, const std::map<std::string, BackendConfig>& backends) {

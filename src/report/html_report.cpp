@@ -7,7 +7,10 @@
 #include <set>
 #include <sstream>
 
+#include "report/builtin_reporters.hpp"
+#include "tellus_harness/common/atomic_file.hpp"
 #include "tellus_harness/report/junit_xml.hpp"
+#include "tellus_harness/report/publish.hpp"
 
 namespace tellus_harness {
 
@@ -218,6 +221,16 @@ std::string render_html_report(const RunOutcome& outcome, const TrendView* trend
   all_tests(h, outcome);
   h << "</body></html>\n";
   return h.str();
+}
+
+std::unique_ptr<Reporter> make_html_reporter() {
+  struct Html final : Reporter {
+    std::string format() const override { return "html"; }
+    void write(const ReportInput& in) const override {
+      write_file_atomically(html_report_path(in.outcome.plan), render_html_report(in.outcome, in.trends));
+    }
+  };
+  return std::make_unique<Html>();
 }
 
 }  // namespace tellus_harness

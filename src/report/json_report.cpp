@@ -1,12 +1,12 @@
 #include "tellus_harness/report/json_report.hpp"
 
-#include "tellus_harness/common/redaction.hpp"
-
 #include <sys/utsname.h>
 
 #include <nlohmann/json.hpp>
 
+#include "report/builtin_reporters.hpp"
 #include "tellus_harness/common/atomic_file.hpp"
+#include "tellus_harness/common/redaction.hpp"
 #include "tellus_harness/config/profile_json.hpp"
 #include "tellus_harness/perf/run_recording.hpp"
 #include "tellus_harness/results/test_result_json.hpp"
@@ -114,6 +114,16 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
                    {"ranks_requested", plan.ranks}, {"ranks", ranks}, {"interrupted", outcome.interrupted},
                    {"tests", harness_tests}, {"perf_keys", perf_keys}}}};
   write_file_atomically(path, dump_json(report, 2) + "\n");
+}
+
+std::unique_ptr<Reporter> make_json_reporter() {
+  struct Json final : Reporter {
+    std::string format() const override { return "json"; }
+    void write(const ReportInput& in) const override {
+      write_json_report(in.outcome, in.exit_code, in.outcome.plan.json_report_path);
+    }
+  };
+  return std::make_unique<Json>();
 }
 
 }  // namespace tellus_harness

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "report/builtin_reporters.hpp"
 #include "tellus_harness/common/atomic_file.hpp"
 #include "tellus_harness/common/utf8.hpp"
 
@@ -213,6 +214,14 @@ void write_junit_xml(const RunOutcome& outcome, const std::string& path) {
   x << "</testsuites>\n";
 
   write_file_atomically(path, x.str());
+}
+
+std::unique_ptr<Reporter> make_junit_reporter() {
+  struct Junit final : Reporter {
+    std::string format() const override { return "junit"; }
+    void write(const ReportInput& in) const override { write_junit_xml(in.outcome, in.outcome.plan.junit_path); }
+  };
+  return std::make_unique<Junit>();
 }
 
 }  // namespace tellus_harness

@@ -4,11 +4,8 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "tellus_harness/common/atomic_file.hpp"
 #include "tellus_harness/common/user_error.hpp"
-#include "tellus_harness/report/json_report.hpp"
-#include "tellus_harness/report/junit_xml.hpp"
-#include "tellus_harness/report/terminal_summary.hpp"
+#include "tellus_harness/report/reporter.hpp"
 
 namespace tellus_harness {
 
@@ -18,11 +15,8 @@ std::string html_report_path(const RunPlan& plan) {
 
 int publish_run(const RunOutcome& outcome, const TrendView* trends) {
   const int code = exit_code_for(outcome);
-  print_terminal_summary(outcome);
   try {
-    write_json_report(outcome, code, outcome.plan.json_report_path);
-    write_junit_xml(outcome, outcome.plan.junit_path);
-    write_file_atomically(html_report_path(outcome.plan), render_html_report(outcome, trends));
+    for (const auto& reporter : reporters()) reporter->write({outcome, code, trends});
   } catch (const std::runtime_error& e) {  // a full disk or a path gone unwritable
     std::fprintf(stderr,
                  "tellus-harness: error: %s; every finished result is in the journals: free space, then "

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "report/builtin_reporters.hpp"
 #include "tellus_harness/report/publish.hpp"
 
 namespace tellus_harness {
@@ -28,6 +29,14 @@ void print_terminal_summary(const RunOutcome& outcome, std::FILE* out) {
   std::fprintf(out, "JSON report:  %s\nJUnit report: %s\nHTML report:  %s\n", outcome.plan.json_report_path.c_str(),
                outcome.plan.junit_path.c_str(), html_report_path(outcome.plan).c_str());
   std::fflush(out);
+}
+
+std::unique_ptr<Reporter> make_terminal_reporter() {
+  struct Terminal final : Reporter {
+    std::string format() const override { return "terminal"; }
+    void write(const ReportInput& in) const override { print_terminal_summary(in.outcome); }
+  };
+  return std::make_unique<Terminal>();
 }
 
 }  // namespace tellus_harness

@@ -11,6 +11,7 @@
 #include "tellus_harness/common/atomic_file.hpp"
 #include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/config/yaml_map.hpp"
+#include "tellus_harness/storage/backend_type.hpp"
 #include "tellus_harness/storage/retrying_backend.hpp"
 #include "tellus_harness/storage/server_address.hpp"
 
@@ -128,20 +129,19 @@ ArchiveJob open_archive_job(const std::string& params_json) {
   const std::string workspace = env_or(env::kTestWorkspace, fs::current_path().string());
   const std::string test = env_or(env::kTestName, "workload");
   const std::string unique = test + "-" + std::to_string(getpid());
-  job.target = p.contains("target")    ? expand(p["target"].get<std::string>())
+  job.target = p.contains("target")      ? expand(p["target"].get<std::string>())
                : config.contains("root") ? expand(config["root"].get<std::string>())
-               : job.backend_type == "s3"   ? ""  // the bucket's top level: keys are not local paths
-                                            : workspace + "/storage";
+                                         : default_root(job.backend_type, workspace + "/storage");
   job.scratch = (fs::path(p.contains("scratch") ? expand(p["scratch"].get<std::string>()) : workspace) /
                  ("scratch-" + unique)).string();
   job.remote_dir = "tellus-harness-" + unique;
   std::error_code ec;
   fs::create_directories(job.scratch, ec);
   if (ec) throw StorageError("cannot create scratch directory " + job.scratch + ": " + ec.message());
-  if (job.backend_type != "file" && job.backend_type != "tape") {
+  if (backend_type_of(job.backend_type).reach == BackendType::Reach::kRemote) {
     // Remote: through the fault proxy when the network is simulated, and always retried.
     const bool simulate = p.contains("network") || env_or(env::kNetworkSimulation, "") == "1";
-    if (const auto server = server_address(job.backend_config); simulate && server) {
+    if (const auto server = server_address(job.backend_type, job.backend_config); simulate && server) {
       FaultProfile faults;
       faults.latency_ms = 1;  // the profile's simulation alone: a mild, slow-ish link
       const auto n = p.value("network", nlohmann::json::object());
@@ -160,9 +160,19 @@ ArchiveJob open_archive_job(const std::string& params_json) {
   return job;
 }
 
+const BackendType& backend_type_of(const std::string& type) {
+  const BackendType* t = find_backend_type(type);
+  if (!t) throw StorageError("storage backend '" + type + "' is not available (available: " + backend_type_list() + ")");
+  return *t;
+}
+
+std::string default_root(const std::string& type, const std::string& local_directory) {
+  return backend_type_of(type).default_root == BackendType::DefaultRoot::kTopLevel ? "" : local_directory;
+}
+
 std::unique_ptr<StorageBackend> open_backend(const std::string& type, const std::string& root,
                                              const std::string& config_json) {
-  if (type == "file" || type == "tape") {
+  if (backend_type_of(type).reach == BackendType::Reach::kLocal) {
     std::error_code ec;
     fs::create_directories(root, ec);
     if (ec || access(root.c_str(), W_OK) != 0)

@@ -12,6 +12,7 @@
 
 #include "tellus_harness/data/dataset.hpp"
 #include "tellus_harness/netsim/fault_proxy.hpp"
+#include "tellus_harness/storage/backend_type.hpp"
 #include "tellus_harness/storage/storage_backend.hpp"
 #include "tellus_harness/tarball/tar_archive.hpp"
 #include "tellus_harness/workloads/workload.hpp"
@@ -71,8 +72,13 @@ struct ArchiveJob {
 // Throws std::invalid_argument / StorageError with a message for the report.
 ArchiveJob open_archive_job(const std::string& params_json);
 
-// A connection to a storage location: local types (file, tape) directly, with their root
-// created; remote ones wrapped in RetryingBackend, bounded by the test's deadline.
+// The registry's entry for `type`; a StorageError naming the available types when none.
+const BackendType& backend_type_of(const std::string& type);
+// Where a backend of `type` is rooted when the suite gives no root: `local_directory`, or the
+// top level for types whose paths are not local (a bucket's keys).
+std::string default_root(const std::string& type, const std::string& local_directory);
+// A connection to a storage location: local types directly, with their root created; remote
+// ones wrapped in RetryingBackend, bounded by the test's deadline.
 std::unique_ptr<StorageBackend> open_backend(const std::string& type, const std::string& root,
                                              const std::string& config_json);
 

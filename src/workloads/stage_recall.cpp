@@ -23,7 +23,7 @@ class StageRecall final : public ArchiveKind {
 
  protected:
   void run(ArchiveJob& job) const override {
-    if (job.backend_type != "tape")
+    if (!backend_type_of(job.backend_type).hierarchical)
       throw std::invalid_argument("stage_recall needs a tape backend (backend: a name from backends: with type: tape)");
     StepTimer& steps = job.steps;
     DataCache cache;

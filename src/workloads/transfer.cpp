@@ -8,6 +8,7 @@
 #include "tellus_harness/config/backend_config.hpp"
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/data/data_cache.hpp"
+#include "tellus_harness/storage/backend_type.hpp"
 #include "workloads/archive_kind.hpp"
 #include "workloads/builtin_workloads.hpp"
 
@@ -29,11 +30,10 @@ class Transfer final : public ArchiveKind {
     auto params = parse_archive_parameters(test);
     const auto route = test.string_list("route");
     if (route.size() < 2) test.fail("route", "needs at least two storage locations");
-    const auto& types = known_backend_types();
     for (const auto& name : route) {
       if (auto it = backends.find(name); it != backends.end()) {
         params["route"].push_back({{"name", name}, {"config", nlohmann::json::parse(it->second.config_json)}});
-      } else if (std::find(types.begin(), types.end(), name) != types.end()) {
+      } else if (find_backend_type(name)) {
         params["route"].push_back({{"name", name}, {"config", {{"type", name}}}});
       } else {
         test.fail("route", "names '" + name + "', which is neither a backend of this suite nor a type");
@@ -57,8 +57,7 @@ class Transfer final : public ArchiveKind {
       expand_backend_config(config);
       const std::string type = config.at("type").get<std::string>();
       const std::string root = config.contains("root") ? config["root"].get<std::string>()
-                               : type == "s3"          ? ""
-                                                       : job.scratch + "/store-" + std::to_string(hop);
+                                                       : default_root(type, job.scratch + "/store-" + std::to_string(hop));
       auto backend = open_backend(type, root, config.dump());
       const std::string remote = job.remote_dir + "-" + std::to_string(hop) + "/" + name;
       backend->mkdir(job.remote_dir + "-" + std::to_string(hop));

@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "storage/s3_xml.hpp"
-#include "storage/sigv4.hpp"
+#include "storage/s3/s3_xml.hpp"
+#include "storage/s3/sigv4.hpp"
 
 using namespace tellus_harness;
 

@@ -30,8 +30,6 @@ struct Profile {
   std::map<std::string, std::string> sources;
 };
 
-// The storage backend types the harness knows.
-const std::vector<std::string>& known_backend_types();
 
 // Directories searched for NAME.yaml, in order: TELLUS_PROFILES_DIR, the installed share
 // directory, the source tree's profiles/.

@@ -1,4 +1,4 @@
-#include "storage/s3_xml.hpp"
+#include "storage/s3/s3_xml.hpp"
 
 #include <cstdlib>
 

@@ -8,8 +8,9 @@
 #include <filesystem>
 #include <vector>
 
-#include "storage/backends.hpp"
+#include "storage/file/file_backend.hpp"
 #include "storage/file_descriptor.hpp"
+#include "tellus_harness/storage/backend_type.hpp"
 
 namespace fs = std::filesystem;
 
@@ -100,5 +101,12 @@ class FileBackend final : public StorageBackend {
 }  // namespace
 
 std::unique_ptr<StorageBackend> make_file_backend(const std::string& root) { return std::make_unique<FileBackend>(root); }
+
+BackendType file_backend_type() {
+  BackendType t;
+  t.name = "file";
+  t.open = [](const std::string& root, const std::string&) { return make_file_backend(root); };
+  return t;
+}
 
 }  // namespace tellus_harness

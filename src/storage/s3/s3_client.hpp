@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "storage/sigv4.hpp"
+#include "storage/s3/sigv4.hpp"
 
 namespace tellus_harness {
 

@@ -1,4 +1,4 @@
-#include "storage/s3_client.hpp"
+#include "storage/s3/s3_client.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/home_path.hpp"
-#include "storage/s3_xml.hpp"
+#include "storage/s3/s3_xml.hpp"
 #include "tellus_harness/common/sha256.hpp"
 #include "tellus_harness/storage/server_address.hpp"
 #include "tellus_harness/storage/storage_backend.hpp"
@@ -152,7 +152,7 @@ std::string S3Settings::where() const {
 S3Settings read_s3_settings(const std::string& config_json) {
   const auto c = nlohmann::json::parse(config_json);
   S3Settings s;
-  const auto server = server_address(config_json);
+  const auto server = url_address(c.value("endpoint", ""));
   if (!server) throw StorageError("s3 backend: endpoint must be http://HOST[:PORT] or https://HOST[:PORT]");
   const std::string endpoint = c["endpoint"];
   s.scheme = endpoint.substr(0, endpoint.find("://"));

@@ -22,9 +22,9 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "storage/backends.hpp"
 #include "storage/file_descriptor.hpp"
 #include "storage/home_path.hpp"
+#include "tellus_harness/storage/backend_type.hpp"
 
 namespace tellus_harness {
 
@@ -368,8 +368,26 @@ class SshBackend final : public StorageBackend {
 
 }  // namespace
 
-std::unique_ptr<StorageBackend> make_ssh_backend(const std::string& root, const std::string& config_json) {
-  return std::make_unique<SshBackend>(root, config_json);
+BackendType ssh_backend_type() {
+  using Kind = BackendKey::Kind;
+  BackendType t;
+  t.name = "ssh";
+  t.keys = {{"host"}, {"port", Kind::kNumber, 65535}, {"user"}, {"identity_file"}, {"known_hosts"},
+            {"host_key_check", Kind::kBoolean}, {"use_agent", Kind::kBoolean}, {"io_timeout_s", Kind::kNumber, 1e6}};
+  t.reach = BackendType::Reach::kRemote;
+  t.check = [](const std::string& config_json) -> std::optional<BackendConfigProblem> {
+    if (!nlohmann::json::parse(config_json).contains("host")) return BackendConfigProblem{"host", "is required for an ssh backend"};
+    return std::nullopt;
+  };
+  t.address = [](const std::string& config_json) -> std::optional<ServerAddress> {
+    const auto c = nlohmann::json::parse(config_json);
+    if (!c.contains("host")) return std::nullopt;
+    return ServerAddress{c["host"].get<std::string>(), static_cast<int>(c.value("port", 22.0))};
+  };
+  t.open = [](const std::string& root, const std::string& config_json) -> std::unique_ptr<StorageBackend> {
+    return std::make_unique<SshBackend>(root, config_json);
+  };
+  return t;
 }
 
 }  // namespace tellus_harness

@@ -20,8 +20,9 @@
 #include <cstdlib>
 #include <thread>
 
-#include "storage/backends.hpp"
+#include "storage/file/file_backend.hpp"
 #include "tellus_harness/common/wall_clock.hpp"
+#include "tellus_harness/storage/backend_type.hpp"
 
 namespace fs = std::filesystem;
 
@@ -158,8 +159,28 @@ class TapeBackend final : public StorageBackend {
 
 }  // namespace
 
-std::unique_ptr<StorageBackend> make_tape_backend(const std::string& root, const std::string& config_json) {
-  return std::make_unique<TapeBackend>(root, config_json);
+BackendType tape_backend_type() {
+  using Kind = BackendKey::Kind;
+  BackendType t;
+  t.name = "tape";
+  t.keys = {{"driver"}, {"mount_latency_s", Kind::kNumber, 1e6}, {"seek_time_s", Kind::kNumber, 1e6},
+            {"bandwidth_mb_s", Kind::kNumber, 1e6}, {"drives", Kind::kNumber, 1024},
+            {"migrate_after_s", Kind::kNumber, 1e6}, {"stage_command"}, {"status_command"}, {"put_command"},
+            {"get_command"}};
+  t.hierarchical = true;
+  t.check = [](const std::string& config_json) -> std::optional<BackendConfigProblem> {
+    const auto config = nlohmann::json::parse(config_json);
+    const std::string driver = config.value("driver", "emulator");
+    if (driver != "emulator" && driver != "hsm_command") return BackendConfigProblem{"driver", "must be emulator or hsm_command"};
+    if (driver == "hsm_command")
+      for (const char* k : {"stage_command", "status_command", "put_command", "get_command"})
+        if (!config.contains(k)) return BackendConfigProblem{"", std::string("driver hsm_command needs ") + k};
+    return std::nullopt;
+  };
+  t.open = [](const std::string& root, const std::string& config_json) -> std::unique_ptr<StorageBackend> {
+    return std::make_unique<TapeBackend>(root, config_json);
+  };
+  return t;
 }
 
 }  // namespace tellus_harness

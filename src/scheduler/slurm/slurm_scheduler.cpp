@@ -1,5 +1,8 @@
-#include "tellus_harness/cli/job_script.hpp"
+// Slurm: the job script from tellus-harness.sbatch.in (beside this file; installed in
+// share/tellus-harness/slurm), sbatch to submit it, sbatch --wait to wait for the job.
+#include <memory>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -10,11 +13,15 @@
 #include "tellus_harness/common/process_runner.hpp"
 #include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/profile.hpp"
+#include "tellus_harness/scheduler/scheduler.hpp"
 
 namespace fs = std::filesystem;
 
 namespace tellus_harness {
 
+namespace {
+
+// The template's directory: TELLUS_SLURM_TEMPLATES, the installed share directory, the source tree.
 std::string find_job_template() {
   std::vector<std::string> dirs;
   if (const char* d = std::getenv(env::kSlurmTemplates); d && *d) dirs.emplace_back(d);
@@ -25,7 +32,7 @@ std::string find_job_template() {
   throw UserError("cannot find the job template tellus-harness.sbatch.in (set TELLUS_SLURM_TEMPLATES to its directory)");
 }
 
-std::string render_job_script(const SlurmJob& job, const std::string& script_path) {
+std::string render_job_script(const BatchJob& job, const std::string& script_path) {
   if (job.nodes < 1) throw UserError("--nodes must be at least 1");
   if (job.tasks_per_node < 1) throw UserError("--tasks-per-node must be at least 1");
   static const std::regex kTime(R"((\d+-)?\d{1,2}(:\d{2}){0,2}|\d+)");
@@ -58,5 +65,34 @@ std::string render_job_script(const SlurmJob& job, const std::string& script_pat
       script.replace(at, key.size(), value);
   return script;
 }
+
+BatchSubmission submit_job(const std::string& script_path, bool wait) {
+  // sbatch retries a missing configuration file for a minute before it gives up.
+  if (const char* conf = std::getenv("SLURM_CONF"); conf && *conf && !fs::exists(conf))
+    throw UserError(std::string("SLURM_CONF names ") + conf + ", which does not exist: point it at the cluster's slurm.conf or unset it; the job script is " +
+                    script_path);
+  std::vector<std::string> sbatch{"sbatch", "--parsable"};
+  if (wait) sbatch.push_back("--wait");
+  sbatch.push_back(script_path);
+  std::fflush(stderr);
+  const ProgramResult r = run_program(sbatch);
+  if (!r.started)
+    throw UserError("sbatch not found: Slurm's commands are not installed or not on PATH here; the job script is " + script_path);
+  return {r.out.substr(0, r.out.find_first_of(";\n")), r.exit_code};
+}
+
+class Slurm final : public Scheduler {
+ public:
+  std::string name() const override { return "slurm"; }
+  std::string script_name() const override { return "tellus-harness.sbatch"; }
+  std::string render_script(const BatchJob& job, const std::string& script_path) const override {
+    return render_job_script(job, script_path);
+  }
+  BatchSubmission submit(const std::string& script_path, bool wait) const override { return submit_job(script_path, wait); }
+};
+
+}  // namespace
+
+std::unique_ptr<Scheduler> make_slurm_scheduler() { return std::make_unique<Slurm>(); }
 
 }  // namespace tellus_harness

@@ -17,12 +17,14 @@
 #include <thread>
 #include <vector>
 
-#include "storage/backends.hpp"
+#include <nlohmann/json.hpp>
+
 #include "storage/file_descriptor.hpp"
-#include "storage/s3_client.hpp"
-#include "storage/s3_xml.hpp"
+#include "storage/s3/s3_client.hpp"
+#include "storage/s3/s3_xml.hpp"
 #include "tellus_harness/common/sha256.hpp"
 #include "tellus_harness/common/wall_clock.hpp"
+#include "tellus_harness/storage/backend_type.hpp"
 #include "tellus_harness/storage/retrying_backend.hpp"
 
 namespace tellus_harness {
@@ -233,8 +235,37 @@ class S3Backend final : public StorageBackend {
 
 }  // namespace
 
-std::unique_ptr<StorageBackend> make_s3_backend(const std::string& root, const std::string& config_json) {
-  return std::make_unique<S3Backend>(root, config_json);
+BackendType s3_backend_type() {
+  using Kind = BackendKey::Kind;
+  BackendType t;
+  t.name = "s3";
+  t.keys = {{"endpoint"}, {"region"}, {"bucket"}, {"addressing"}, {"access_key_env"}, {"secret_key_env"},
+            {"credentials_file"}, {"profile"}, {"ca_file"},
+            {"part_size_mb", Kind::kNumber, 5120},    // S3's largest part
+            {"parallel_parts", Kind::kNumber, 64},
+            {"list_page_size", Kind::kNumber, 1000},  // S3's largest page
+            {"io_timeout_s", Kind::kNumber, 1e6}};
+  t.reach = BackendType::Reach::kRemote;
+  t.default_root = BackendType::DefaultRoot::kTopLevel;  // the bucket's top level: keys are not local paths
+  t.check = [](const std::string& config_json) -> std::optional<BackendConfigProblem> {
+    const auto config = nlohmann::json::parse(config_json);
+    for (const char* k : {"endpoint", "bucket"})
+      if (!config.contains(k)) return BackendConfigProblem{"", std::string(k) + " is required for an s3 backend"};
+    const std::string endpoint = config["endpoint"];
+    if ((endpoint.rfind("http://", 0) != 0 && endpoint.rfind("https://", 0) != 0) || !url_address(endpoint))
+      return BackendConfigProblem{"endpoint", "must start with http:// or https:// and name a host, e.g. https://s3.example.org:443"};
+    const std::string addressing = config.value("addressing", std::string("path"));
+    if (addressing != "path" && addressing != "virtual") return BackendConfigProblem{"addressing", "must be path or virtual"};
+    if (config.value("part_size_mb", 16.0) < 5) return BackendConfigProblem{"part_size_mb", "must be at least 5 (S3's smallest part)"};
+    return std::nullopt;
+  };
+  t.address = [](const std::string& config_json) -> std::optional<ServerAddress> {
+    return url_address(nlohmann::json::parse(config_json).value("endpoint", ""));
+  };
+  t.open = [](const std::string& root, const std::string& config_json) -> std::unique_ptr<StorageBackend> {
+    return std::make_unique<S3Backend>(root, config_json);
+  };
+  return t;
 }
 
 }  // namespace tellus_harness

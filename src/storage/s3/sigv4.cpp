@@ -1,4 +1,4 @@
-#include "storage/sigv4.hpp"
+#include "storage/s3/sigv4.hpp"
 
 #include "tellus_harness/common/sha256.hpp"
 
