@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "tellus_harness/common/environment_names.hpp"
+#include "tellus_harness/common/schema_version.hpp"
 
 namespace fs = std::filesystem;
 
@@ -36,7 +37,7 @@ namespace {
 nlohmann::json to_json(const PerfRun& r) {
   nlohmann::json tests = nlohmann::json::object();
   for (const auto& [name, t] : r.tests) tests[name] = {{"duration_s", t.duration_s}, {"outcome", t.outcome}};
-  nlohmann::json j = {{"timestamp", r.timestamp}, {"git_commit", r.git_commit.empty() ? nlohmann::json() : nlohmann::json(r.git_commit)},
+  nlohmann::json j = {{"schema_version", kPerfRunSchemaVersion}, {"timestamp", r.timestamp}, {"git_commit", r.git_commit.empty() ? nlohmann::json() : nlohmann::json(r.git_commit)},
                       {"metrics", r.metrics}, {"run_id", r.run_id}, {"host", r.host}, {"profile", r.profile},
                       {"ranks", r.ranks}, {"branch", r.branch}, {"tests", tests}};
   if (!r.directions.empty()) j["directions"] = r.directions;
@@ -44,6 +45,7 @@ nlohmann::json to_json(const PerfRun& r) {
 }
 
 PerfRun from_json(const nlohmann::json& j) {
+  require_known_schema("the file", j.value("schema_version", 1), kPerfRunSchemaVersion);
   PerfRun r;
   r.timestamp = j.at("timestamp").get<double>();
   if (j.contains("git_commit") && j["git_commit"].is_string()) r.git_commit = j["git_commit"].get<std::string>();

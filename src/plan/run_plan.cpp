@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "tellus_harness/common/redaction.hpp"
-
 #include "tellus_harness/common/atomic_file.hpp"
+#include "tellus_harness/common/redaction.hpp"
+#include "tellus_harness/common/schema_version.hpp"
 #include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/config/profile_json.hpp"
 #include "tellus_harness/config/test_spec_json.hpp"
@@ -22,7 +22,8 @@ std::string encode_run_plan(const RunPlan& plan) {
   nlohmann::json tests = nlohmann::json::array();
   for (const auto& t : plan.tests)
     tests.push_back({{"spec", t.spec}, {"skip_reason", t.skip_reason}, {"collect_error", t.collect_error}});
-  const nlohmann::json j = {{"created", plan.created_unix},
+  const nlohmann::json j = {{"schema_version", kRunPlanSchemaVersion},
+                            {"created", plan.created_unix},
                             {"run_id", plan.run_id},
                             {"root", plan.root},
                             {"output_dir", plan.output_dir},
@@ -79,11 +80,14 @@ RunPlan read_run_plan(const std::string& output_dir) {
     return plan;
   } catch (const nlohmann::json::exception& e) {
     throw UserError(path, 0, std::string("unreadable run plan: ") + e.what());
+  } catch (const NewerSchema& e) {
+    throw UserError(path, 0, e.what());
   }
 }
 
 RunPlan decode_run_plan(const std::string& text) {
   const auto j = nlohmann::json::parse(text);
+  require_known_schema("run.json", j.value("schema_version", 1), kRunPlanSchemaVersion);
   RunPlan plan;
   plan.created_unix = j.at("created").get<double>();
   plan.run_id = j.value("run_id", "");

@@ -109,7 +109,7 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
       {"collectors", collectors},
       {"tests", tests},
       {"warnings", outcome.warnings},
-      {"harness", {{"version", TELLUS_HARNESS_VERSION}, {"command_line", redact_command_line(plan.command_line)}, {"profile", plan.profile},
+      {"harness", {{"schema_version", kReportHarnessSchemaVersion}, {"version", TELLUS_HARNESS_VERSION}, {"command_line", redact_command_line(plan.command_line)}, {"profile", plan.profile},
                    {"output_dir", plan.output_dir}, {"schedule", plan.schedule}, {"maxfail", plan.maxfail},
                    {"ranks_requested", plan.ranks}, {"ranks", ranks}, {"interrupted", outcome.interrupted},
                    {"tests", harness_tests}, {"perf_keys", perf_keys}}}};

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "tellus_harness/common/bounded_json.hpp"
+#include "tellus_harness/common/schema_version.hpp"
 #include "tellus_harness/results/test_result_json.hpp"
 
 namespace fs = std::filesystem;
@@ -38,7 +39,7 @@ Journal::~Journal() {
 
 bool Journal::append(const TestResult& result) {
   if (!failure_.empty()) return false;
-  const std::string line = test_result_line(result, {{"run_id", run_id_}}) + "\n";
+  const std::string line = test_result_line(result, {{"schema_version", kJournalSchemaVersion}, {"run_id", run_id_}}) + "\n";
   std::size_t written = 0;
   while (written < line.size()) {
     const ssize_t n = write(fd_, line.data() + written, line.size() - written);
@@ -77,7 +78,10 @@ std::vector<TestResult> read_journals(const std::string& output_dir, const std::
           ++foreign;
           continue;
         }
+        require_known_schema(where, entry.value("schema_version", 1), kJournalSchemaVersion);
         results.push_back(entry.get<TestResult>());
+      } catch (const NewerSchema& e) {
+        warnings.push_back(std::string(e.what()) + "; skipped");
       } catch (const std::exception&) {
         warnings.push_back(where + ": unreadable journal entry skipped");
       }

@@ -16,6 +16,9 @@ struct PerfTestRecord {
   std::string outcome;
 };
 
+// A perf-store file's format (docs/schemas/perf-run.schema.json).
+inline constexpr int kPerfRunSchemaVersion = 1;
+
 struct PerfRun {
   double timestamp = 0;
   std::string git_commit;  // empty when unknown

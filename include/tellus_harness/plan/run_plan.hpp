@@ -11,6 +11,9 @@
 
 namespace tellus_harness {
 
+// run.json's format (docs/schemas/run.schema.json).
+inline constexpr int kRunPlanSchemaVersion = 1;
+
 struct RunPlan {
   double created_unix = 0;
   std::string run_id;  // random; every journal line carries it

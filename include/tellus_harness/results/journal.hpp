@@ -9,6 +9,9 @@
 
 namespace tellus_harness {
 
+// A journal line's format (docs/schemas/journal-line.schema.json).
+inline constexpr int kJournalSchemaVersion = 1;
+
 class Journal {
  public:
   // A journal that cannot be opened does not throw: it is failed() from the start.
