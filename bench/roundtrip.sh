@@ -11,7 +11,7 @@ RUNS=${RUNS:-3}
 work=$(mktemp -d /tmp/tellus-bench-roundtrip.XXXX)
 trap 'rm -rf "$work"' EXIT
 for run in $(seq 1 "$RUNS"); do
-  "$HARNESS" run tests/integration/archive.yaml -k "roundtrip_small or roundtrip_large" --progress none --perf-store none \
+  "$HARNESS" run suites/archive.yaml -k "roundtrip_small or roundtrip_large" --progress none --perf-store none \
     --output-dir "$work/$run" >/dev/null
 done
 for test in roundtrip_small_seed_mix roundtrip_large_1gib; do

@@ -12,6 +12,7 @@
 #include "tellus_harness/common/process_runner.hpp"
 #include "tellus_harness/common/this_process.hpp"
 #include "tellus_harness/common/user_error.hpp"
+#include "tellus_harness/common/wall_clock.hpp"
 
 namespace fs = std::filesystem;
 
@@ -41,11 +42,8 @@ int nightly_command(const Arguments& args) {
   Arguments job = slurm_args;
   const auto [job_options, run_args] = split_at_double_dash(slurm_args);
   if (std::find(job_options.begin(), job_options.end(), "--output-dir") == job_options.end()) {
-    char stamp[32];
-    const std::time_t now = std::time(nullptr);
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&now));
     job = job_options;
-    job.insert(job.end(), {"--output-dir", std::string("tellus-results/nightly-") + stamp});
+    job.insert(job.end(), {"--output-dir", "tellus-results/nightly-" + utc_text(now_unix(), kDirectoryStamp)});
     if (!run_args.empty() || std::find(slurm_args.begin(), slurm_args.end(), "--") != slurm_args.end()) {
       job.push_back("--");
       job.insert(job.end(), run_args.begin(), run_args.end());

@@ -25,20 +25,18 @@ int report_command(const Arguments& args) {
   }
   if (from.empty()) throw UserError("report: --from OUTPUT_DIR is required (the directory a run wrote)");
 
-  RunOutcome outcome;
-  outcome.plan = read_run_plan(from);
-  if (!json_path.empty()) outcome.plan.json_report_path = json_path;
-  if (!junit_path.empty()) outcome.plan.junit_path = junit_path;
-  const auto finished = read_journals(from, outcome.plan.run_id, outcome.warnings);
-  outcome.results = complete_results(outcome.plan, finished, "run interrupted: the test never finished");
-  double last_stop = outcome.plan.created_unix;
+  RunPlan plan = read_run_plan(from);
+  if (!json_path.empty()) plan.json_report_path = json_path;
+  if (!junit_path.empty()) plan.junit_path = junit_path;
+  std::vector<std::string> warnings;
+  const auto finished = read_journals(from, plan.run_id, warnings);
+  double last_stop = plan.created_unix;
   for (const auto& r : finished) last_stop = std::max(last_stop, r.stop_unix);
-  outcome.duration_s = last_stop - outcome.plan.created_unix;
-  std::vector<bool> have(outcome.plan.tests.size(), false);
-  for (const auto& r : finished)
-    if (r.index >= 0 && r.index < static_cast<int>(have.size())) have[r.index] = true;
-  for (std::size_t i = 0; i < have.size(); ++i)
-    if (!have[i] && outcome.plan.tests[i].runnable()) outcome.interrupted = true;
+  const double duration_s = last_stop - plan.created_unix;
+  const bool interrupted = unfinished_runnable(plan, finished);
+  RunOutcome outcome = assemble_outcome(std::move(plan), finished, duration_s);
+  outcome.interrupted = interrupted;
+  outcome.warnings = std::move(warnings);
   return publish_run(outcome);
 }
 

@@ -14,22 +14,12 @@
 #include "tellus_harness/cli/option_parsing.hpp"
 #include "tellus_harness/common/this_process.hpp"
 #include "tellus_harness/common/user_error.hpp"
+#include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/scheduler/scheduler.hpp"
 
 namespace fs = std::filesystem;
 
 namespace tellus_harness {
-
-namespace {
-
-std::string utc_stamp() {
-  char stamp[32];
-  const std::time_t now = std::time(nullptr);
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&now));
-  return stamp;
-}
-
-}  // namespace
 
 // Options before "--" are the job's, after it the run's.
 std::pair<Arguments, Arguments> split_at_double_dash(const Arguments& args) {
@@ -62,7 +52,7 @@ int slurm_command(const Arguments& all_args, std::string* run_dir_out) {
     std::cout << d << "\n";
     return 0;
   }
-  job.output_dir = fs::absolute(output_dir.empty() ? "tellus-results/slurm-" + utc_stamp() : output_dir).string();
+  job.output_dir = fs::absolute(output_dir.empty() ? "tellus-results/slurm-" + utc_text(now_unix(), kDirectoryStamp) : output_dir).string();
   job.workdir = fs::current_path().string();
   job.harness = this_executable();
   job.run_args = run_args;

@@ -17,7 +17,7 @@ std::string shell_quote(const std::string& word) {
   return q + "'";
 }
 
-ProgramResult run_program(const std::vector<std::string>& argv, const std::string& input) {
+ProgramResult run_program(const std::vector<std::string>& argv, const std::string& input, bool discard_stderr) {
   ProgramResult result;
   int out[2], in[2];
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(in, O_CLOEXEC) != 0) return result;
@@ -25,6 +25,7 @@ ProgramResult run_program(const std::vector<std::string>& argv, const std::strin
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  if (discard_stderr) posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);

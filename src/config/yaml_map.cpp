@@ -118,11 +118,6 @@ std::string YamlMap::string(const std::string& key) const {
   return n.as<std::string>();
 }
 
-std::optional<std::string> YamlMap::optional_string(const std::string& key) const {
-  if (!has(key)) return std::nullopt;
-  return string(key);
-}
-
 double YamlMap::number(const std::string& key) const {
   const YAML::Node n = required(key);
   double v = 0;

@@ -36,7 +36,6 @@ void install_interrupt_handlers() {
 }
 
 bool interrupted() { return g_signal != 0; }
-int interrupt_signal() { return g_signal; }
 
 std::string interrupt_reason() {
   const char* name = sigabbrev_np(g_signal);

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "tellus_harness/common/environment_names.hpp"
+#include "tellus_harness/common/process_runner.hpp"
 #include "tellus_harness/common/schema_version.hpp"
 
 namespace fs = std::filesystem;
@@ -63,14 +64,11 @@ PerfRun from_json(const nlohmann::json& j) {
   return r;
 }
 
-std::string run_command_line(const char* command) {
-  FILE* p = popen(command, "r");
-  if (!p) return {};
-  char buf[256] = {};
-  std::string out;
-  while (std::fgets(buf, sizeof buf, p)) out += buf;
-  const int status = pclose(p);
-  if (status != 0) return {};
+// What git prints, on one line; "" outside a repository or without git.
+std::string git_output(const std::vector<std::string>& argv) {
+  const ProgramResult r = run_program(argv, "", true);
+  if (!r.started || r.exit_code != 0) return {};
+  std::string out = r.out;
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;
 }
@@ -138,12 +136,12 @@ std::vector<PerfRun> load_perf_runs(const std::string& dir, double since, std::v
 
 std::string current_git_commit() {
   std::string c = first_env({env::kGitCommit, "GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT"});
-  return c.empty() ? run_command_line("git rev-parse HEAD 2>/dev/null") : c;
+  return c.empty() ? git_output({"git", "rev-parse", "HEAD"}) : c;
 }
 
 std::string current_git_branch() {
   std::string b = first_env({env::kGitBranch, "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME", "GIT_BRANCH"});
-  return b.empty() ? run_command_line("git rev-parse --abbrev-ref HEAD 2>/dev/null") : b;
+  return b.empty() ? git_output({"git", "rev-parse", "--abbrev-ref", "HEAD"}) : b;
 }
 
 }  // namespace tellus_harness

@@ -9,6 +9,7 @@
 
 #include "report/builtin_reporters.hpp"
 #include "tellus_harness/common/atomic_file.hpp"
+#include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/report/junit_xml.hpp"
 #include "tellus_harness/report/publish.hpp"
 
@@ -52,9 +53,7 @@ details{margin:8px 0;border:1px solid #eee;border-radius:4px;padding:4px 8px}sum
 
 void summary(std::ostringstream& h, const RunOutcome& o) {
   const Summary s = summarize(o.results);
-  char created[32];
-  const std::time_t t = static_cast<std::time_t>(o.plan.created_unix);
-  std::strftime(created, sizeof created, "%Y-%m-%d %H:%M:%S UTC", std::gmtime(&t));
+  const std::string created = utc_text(o.plan.created_unix, "%Y-%m-%d %H:%M:%S UTC");
   h << "<h1>tellus-harness report</h1><p class=small>" << created << " · profile " << esc(o.plan.profile.name)
     << " (timeout × " << num(o.plan.profile.timeout_multiplier) << ") · " << o.plan.ranks << " ranks · "
     << num(o.duration_s, "%.1f") << " s · exit code " << exit_code_for(o) << (o.interrupted ? " · interrupted" : "")

@@ -11,6 +11,7 @@
 #include "report/builtin_reporters.hpp"
 #include "tellus_harness/common/atomic_file.hpp"
 #include "tellus_harness/common/utf8.hpp"
+#include "tellus_harness/common/wall_clock.hpp"
 
 namespace tellus_harness {
 
@@ -164,9 +165,7 @@ void write_junit_xml(const RunOutcome& outcome, const std::string& path) {
   for (std::size_t i = 0; i < plan.tests.size(); ++i) by_suite[plan.tests[i].spec.suite].push_back(i);
   const Summary all = summarize(outcome.results);
 
-  char stamp[32];
-  const std::time_t created = static_cast<std::time_t>(plan.created_unix);
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", std::gmtime(&created));
+  const std::string stamp = utc_text(plan.created_unix, "%Y-%m-%dT%H:%M:%S");
 
   // What the JUnit schema of Jenkins' xUnit plugin (junit-10.xsd) accepts, which the other
   // consumers read too: times with at most 3 decimals, no skipped count on <testsuites>, no

@@ -38,6 +38,23 @@ std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<
   return results;
 }
 
+RunOutcome assemble_outcome(RunPlan plan, const std::vector<TestResult>& finished, double duration_s) {
+  RunOutcome outcome;
+  outcome.results = complete_results(plan, finished, "run interrupted: the test never finished");
+  outcome.duration_s = duration_s;
+  outcome.plan = std::move(plan);
+  return outcome;
+}
+
+bool unfinished_runnable(const RunPlan& plan, const std::vector<TestResult>& finished) {
+  std::vector<bool> have(plan.tests.size(), false);
+  for (const auto& r : finished)
+    if (r.index >= 0 && r.index < static_cast<int>(have.size())) have[r.index] = true;
+  for (std::size_t i = 0; i < have.size(); ++i)
+    if (!have[i] && plan.tests[i].runnable()) return true;
+  return false;
+}
+
 Summary summarize(const std::vector<TestResult>& results) {
   Summary s;
   for (const auto& r : results) {

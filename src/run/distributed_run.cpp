@@ -222,12 +222,13 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   int code = kExitInternalError;
   if (root) {
     progress->close();
-    RunOutcome outcome;
+    bool ranks_interrupted = false;
+    std::vector<std::string> warnings;
     std::vector<TestResult> finished;
     for (const auto& text : texts) {
       const auto j = nlohmann::json::parse(text);
-      outcome.interrupted = outcome.interrupted || j.at("interrupted").get<bool>();
-      for (const auto& w : j.at("warnings")) outcome.warnings.push_back(w.get<std::string>());
+      ranks_interrupted = ranks_interrupted || j.at("interrupted").get<bool>();
+      for (const auto& w : j.at("warnings")) warnings.push_back(w.get<std::string>());
       for (const auto& r : j.at("results")) finished.push_back(r.get<TestResult>());
     }
     if (pool->stopped_by_maxfail()) {
@@ -242,9 +243,10 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
         finished.push_back(std::move(r));
       }
     }
-    outcome.results = complete_results(plan, finished, "run interrupted: the test never finished");
-    outcome.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    outcome.plan = std::move(plan);
+    RunOutcome outcome = assemble_outcome(
+        std::move(plan), finished, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    outcome.interrupted = ranks_interrupted;
+    outcome.warnings = std::move(warnings);
     for (auto& w : history_warnings) outcome.warnings.push_back(std::move(w));
     code = finish_run(outcome, request, std::move(history));
   }

@@ -42,9 +42,7 @@ std::string create_output_dir(const std::string& requested) {
     if (ec) throw UserError("cannot create output directory '" + requested + "': " + ec.message());
     return requested;
   }
-  char stamp[32];
-  const std::time_t now = std::time(nullptr);
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&now));
+  const std::string stamp = utc_text(now_unix(), kDirectoryStamp);
   fs::create_directories("tellus-results", ec);
   if (ec) throw UserError("cannot create output directory 'tellus-results': " + ec.message());
   for (int n = 1;; ++n) {

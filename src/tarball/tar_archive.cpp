@@ -233,19 +233,4 @@ std::vector<ExtractedFile> extract_archive(const std::string& archive_path, cons
   return out;
 }
 
-std::vector<ExtractedFile> list_archive(const std::string& archive_path) {
-  auto a = open_reader(archive_path);
-  std::vector<ExtractedFile> out;
-  archive_entry* entry = nullptr;
-  for (;;) {
-    const int r = archive_read_next_header(a.get(), &entry);
-    if (r == ARCHIVE_EOF) break;
-    check(a.get(), r, "read " + archive_path);
-    out.push_back({archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "",
-                   static_cast<std::uint64_t>(archive_entry_size(entry)), {}});
-    archive_read_data_skip(a.get());
-  }
-  return out;
-}
-
 }  // namespace tellus_harness

@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,7 +39,6 @@ class YamlMap {
   const std::string& what() const { return what_; }
 
   std::string string(const std::string& key) const;
-  std::optional<std::string> optional_string(const std::string& key) const;
   double number(const std::string& key) const;  // finite: .inf, .nan and 1e999 are refused
   double positive_number(const std::string& key, double max = 1e12) const;
   std::int64_t integer(const std::string& key) const;

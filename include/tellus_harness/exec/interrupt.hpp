@@ -10,7 +10,6 @@ namespace tellus_harness {
 
 void install_interrupt_handlers();
 bool interrupted();
-int interrupt_signal();  // the signal received, 0 if none
 // "run interrupted (SIGINT)": the reason given to tests the interrupt ended.
 std::string interrupt_reason();
 // Process groups the handler must signal; a fixed table, safe to read from the handler.

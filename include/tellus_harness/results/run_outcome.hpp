@@ -33,6 +33,13 @@ struct RunOutcome {
 std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<TestResult>& finished,
                                          const std::string& missing_reason);
 
+// A run's outcome from its plan and the results that finished: complete_results, with "run
+// interrupted: the test never finished" for a runnable test without one. `interrupted` and
+// `warnings` are the caller's to add: a live run hears them from its ranks, a rebuilt one
+// (report --from) sees what is missing (unfinished_runnable).
+RunOutcome assemble_outcome(RunPlan plan, const std::vector<TestResult>& finished, double duration_s);
+bool unfinished_runnable(const RunPlan& plan, const std::vector<TestResult>& finished);
+
 Summary summarize(const std::vector<TestResult>& results);
 std::vector<RankSummary> rank_summaries(const std::vector<TestResult>& results);
 // pytest's exit code: 0 all passed, 1 failures or errors, 2 interrupted, 5 nothing collected.

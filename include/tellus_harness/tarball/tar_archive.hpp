@@ -31,9 +31,6 @@ struct ExtractedFile {
 // Throws ArchiveRefused for such entries, LibraryError for unreadable archives.
 std::vector<ExtractedFile> extract_archive(const std::string& archive_path, const std::string& target);
 
-// Entry names and sizes without extracting.
-std::vector<ExtractedFile> list_archive(const std::string& archive_path);
-
 class ArchiveRefused : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -9,6 +9,7 @@
 #include "storage/home_path.hpp"
 #include "storage/s3/s3_xml.hpp"
 #include "tellus_harness/common/sha256.hpp"
+#include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/storage/server_address.hpp"
 #include "tellus_harness/storage/storage_backend.hpp"
 
@@ -67,14 +68,7 @@ SigV4Credentials read_credentials(const nlohmann::json& c, const std::string& wh
   return {access, secret, token ? token : ""};
 }
 
-std::string amz_date_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buf[20];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &utc);
-  return buf;
-}
+std::string amz_date_now() { return utc_text(now_unix(), "%Y%m%dT%H%M%SZ"); }
 
 // Transport failures that a new connection may not have: the server or the link went away.
 bool transient_curl_error(CURLcode code) {

@@ -17,10 +17,12 @@
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <thread>
 
 #include "storage/file/file_backend.hpp"
+#include "tellus_harness/common/process_runner.hpp"
 #include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/storage/backend_type.hpp"
 
@@ -95,7 +97,7 @@ class TapeBackend final : public StorageBackend {
   }
 
   bool is_online(const std::string& path) override {
-    if (driver_ == "hsm_command") return std::system(fill("status_command", "", path).c_str()) == 0;
+    if (driver_ == "hsm_command") return shell(fill("status_command", "", path)) == 0;
     const auto state = read_state(path);
     return state.value("staged", false) || now_unix() < state.value("migrate_at", 0.0);
   }
@@ -145,10 +147,15 @@ class TapeBackend final : public StorageBackend {
         command.replace(at, std::string(placeholder).size(), value);
     return command;
   }
+  // A site's command line, run by the shell as written; what it prints stays in the test's output.
+  static int shell(const std::string& command) {
+    const ProgramResult r = run_program({"/bin/sh", "-c", command});
+    std::fwrite(r.out.data(), 1, r.out.size(), stdout);
+    return r.started ? r.exit_code : 127;
+  }
   void run(const char* key, const std::string& local, const std::string& path) const {
-    const int status = std::system(fill(key, local, path).c_str());
-    if (status != 0)
-      throw StorageError(std::string("tape: ") + key + " failed for " + path + " (exit " + std::to_string(WEXITSTATUS(status)) + ")");
+    if (const int status = shell(fill(key, local, path)); status != 0)
+      throw StorageError(std::string("tape: ") + key + " failed for " + path + " (exit " + std::to_string(status) + ")");
   }
 
   std::string root_;

@@ -70,7 +70,6 @@ TEST_CASE("pack and extract round-trip in every format, hashing as they extract"
     CHECK(files[0].path == "data/a.nc");
     CHECK(files[0].size == 100000);
     CHECK(files[0].sha256 == sha256_of_file(dir + "/src/data/a.nc"));
-    CHECK(list_archive(archive).size() == 2);
   }
   CHECK_THROWS_AS(parse_archive_format("zip"), std::invalid_argument);
 }
