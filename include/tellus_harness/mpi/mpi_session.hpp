@@ -1,5 +1,5 @@
 #pragma once
-// The only place that talks to MPI directly (besides the work channels in dist/): init and
+// The only place that talks to MPI directly (besides the claim channels beside it): init and
 // finalize, and the collectives the run needs. Waiting ranks sleep instead of spinning, so
 // a rank that finished early does not steal a core from tests still running on its node.
 #include <string>
