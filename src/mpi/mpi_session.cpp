@@ -48,23 +48,6 @@ std::string MpiSession::broadcast(std::string text) const {
   return text;
 }
 
-std::vector<int> MpiSession::scatter_groups(const std::vector<std::vector<int>>& groups) const {
-  std::vector<int> counts(size_), displacements(size_), flat;
-  if (rank_ == 0) {
-    for (int r = 0; r < size_; ++r) {
-      counts[r] = static_cast<int>(groups[r].size());
-      flat.insert(flat.end(), groups[r].begin(), groups[r].end());
-    }
-    std::exclusive_scan(counts.begin(), counts.end(), displacements.begin(), 0);
-  }
-  int mine = 0;
-  MPI_Scatter(counts.data(), 1, MPI_INT, &mine, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  std::vector<int> group(mine);
-  MPI_Scatterv(flat.data(), counts.data(), displacements.data(), MPI_INT, group.data(), mine, MPI_INT, 0,
-               MPI_COMM_WORLD);
-  return group;
-}
-
 std::vector<std::string> MpiSession::gather_texts(const std::string& mine) const {
   int length = static_cast<int>(mine.size());
   std::vector<int> lengths(size_), displacements(size_);

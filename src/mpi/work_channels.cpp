@@ -1,16 +1,20 @@
-// The claim protocol between rank 0 and the other ranks. Messages are short texts on one
+// The claim protocol between rank 0 and the other ranks. Messages are texts on one
 // communicator, never blocking a rank's loop:
 //   rank r -> 0 (kToCoordinator): "C n"            claim up to n tests
 //                                 "F i outcome why" test i finished
 //                                 "L"              rank r left its loop
-//   0 -> rank r (kToWorker):      "G i j k..."     tests granted; fewer than asked: no more
+//   0 -> rank r (kToWorker):      "I [[i, spec], ...]"  the first tests, sent unasked
+//                                 "G [[i, spec], ...]"  tests granted; fewer than asked: no more
+// A grant carries the specs, so a rank holds only the tests it runs.
 #include <mpi.h>
 
 #include <deque>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <utility>
 
+#include "tellus_harness/config/test_spec_json.hpp"
 #include "tellus_harness/mpi/work_channel.hpp"
 
 namespace tellus_harness {
@@ -50,6 +54,19 @@ class Outbox {
   std::deque<Pending> pending_;  // deque: elements never move, so request addresses stay valid
 };
 
+// "G" or "I" and the tests with their specs.
+std::string grant_message(char type, const std::vector<int>& granted, const std::vector<TestSpec>& specs) {
+  nlohmann::json tests = nlohmann::json::array();
+  for (int i : granted) tests.push_back({i, specs[i]});
+  return std::string(1, type) + " " + tests.dump();
+}
+
+std::vector<GrantedTest> granted_tests(const std::vector<int>& indices, const std::vector<TestSpec>& specs) {
+  std::vector<GrantedTest> out;
+  for (int i : indices) out.push_back({i, specs[i]});
+  return out;
+}
+
 std::string first_line(const std::string& s, std::size_t max = 300) {
   std::string line = s.substr(0, s.find('\n'));
   return line.size() > max ? line.substr(0, max) + "..." : line;
@@ -57,15 +74,22 @@ std::string first_line(const std::string& s, std::size_t max = 300) {
 
 class CoordinatorChannel final : public WorkChannel {
  public:
-  CoordinatorChannel(WorkPool& pool, ProgressDisplay& progress, const std::vector<TestSpec>& specs, int ranks)
-      : pool_(pool), progress_(progress), specs_(specs), workers_left_(ranks > 1 ? ranks - 1 : 0) {}
+  CoordinatorChannel(WorkPool& pool, ProgressDisplay& progress, const std::vector<TestSpec>& specs, int ranks,
+                     int first_batch)
+      : pool_(pool), progress_(progress), specs_(specs), workers_left_(ranks > 1 ? ranks - 1 : 0) {
+    for (int r = 1; r < ranks; ++r) {
+      const auto first = pool_.claim_own(r, first_batch);
+      progress_.started(static_cast<int>(first.size()));
+      outbox_.send(grant_message('I', first, specs_), r, kToWorker);
+    }
+  }
 
-  std::vector<int> take(int free_slots) override {
+  std::vector<GrantedTest> take(int free_slots) override {
     if (drained_) return {};
     auto granted = pool_.claim(0, free_slots);
     if (static_cast<int>(granted.size()) < free_slots) drained_ = true;
     progress_.started(static_cast<int>(granted.size()));
-    return granted;
+    return granted_tests(granted, specs_);
   }
 
   bool drained() const override { return drained_; }
@@ -109,11 +133,9 @@ class CoordinatorChannel final : public WorkChannel {
     if (type == 'C') {
       int count = 0;
       in >> count;
-      std::string reply = "G";
       const auto granted = pool_.claim(from, count);
-      for (int i : granted) reply += " " + std::to_string(i);
       progress_.started(static_cast<int>(granted.size()));
-      outbox_.send(std::move(reply), from, kToWorker);
+      outbox_.send(grant_message('G', granted, specs_), from, kToWorker);
     } else if (type == 'F') {
       int index = 0, outcome = 0;
       in >> index >> outcome;
@@ -140,16 +162,11 @@ class CoordinatorChannel final : public WorkChannel {
 
 class WorkerChannel final : public WorkChannel {
  public:
-  explicit WorkerChannel(std::vector<int> first_batch) : first_batch_(std::move(first_batch)) {}
-
-  std::vector<int> take(int free_slots) override {
-    if (!first_batch_.empty()) return std::exchange(first_batch_, {});
+  std::vector<GrantedTest> take(int free_slots) override {
     if (awaiting_) return poll_grant();
     if (drained_ || free_slots <= 0) return {};
     asked_ = free_slots;
-    grant_.assign(static_cast<std::size_t>(16 + 12 * free_slots), '\0');
     outbox_.send("C " + std::to_string(free_slots), 0, kToCoordinator);
-    MPI_Irecv(grant_.data(), static_cast<int>(grant_.size()), MPI_CHAR, 0, kToWorker, MPI_COMM_WORLD, &grant_request_);
     awaiting_ = true;
     return poll_grant();
   }
@@ -179,41 +196,37 @@ class WorkerChannel final : public WorkChannel {
   }
 
  private:
-  std::vector<int> poll_grant() {
-    int done = 0;
+  // A grant is as long as its specs: probed for its size, then received.
+  std::vector<GrantedTest> poll_grant() {
+    int flag = 0;
     MPI_Status status;
-    MPI_Test(&grant_request_, &done, &status);
-    if (!done) return {};
-    awaiting_ = false;
+    MPI_Iprobe(0, kToWorker, MPI_COMM_WORLD, &flag, &status);
+    if (!flag) return {};
     int length = 0;
     MPI_Get_count(&status, MPI_CHAR, &length);
-    std::istringstream in(grant_.substr(0, static_cast<std::size_t>(length)));
-    char type = 0;
-    in >> type;
-    std::vector<int> granted;
-    for (int i; in >> i;) granted.push_back(i);
-    if (static_cast<int>(granted.size()) < asked_) drained_ = true;
+    std::string text(static_cast<std::size_t>(length), '\0');
+    MPI_Recv(text.data(), length, MPI_CHAR, 0, kToWorker, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    awaiting_ = false;
+    std::vector<GrantedTest> granted;
+    for (const auto& t : nlohmann::json::parse(text.substr(2))) granted.push_back({t.at(0).get<int>(), t.at(1).get<TestSpec>()});
+    // The first grant ("I") is sent unasked; a claim's ("G") with fewer than asked is the last.
+    if (text[0] == 'G' && static_cast<int>(granted.size()) < asked_) drained_ = true;
     return granted;
   }
 
-  std::vector<int> first_batch_;
   bool drained_ = false;
-  bool awaiting_ = false;
+  bool awaiting_ = true;  // the first grant is on its way
   int asked_ = 0;
-  std::string grant_;
-  MPI_Request grant_request_ = MPI_REQUEST_NULL;
   Outbox outbox_;
 };
 
 }  // namespace
 
 std::unique_ptr<WorkChannel> make_coordinator_channel(WorkPool& pool, ProgressDisplay& progress,
-                                                      const std::vector<TestSpec>& specs, int ranks) {
-  return std::make_unique<CoordinatorChannel>(pool, progress, specs, ranks);
+                                                      const std::vector<TestSpec>& specs, int ranks, int first_batch) {
+  return std::make_unique<CoordinatorChannel>(pool, progress, specs, ranks, first_batch);
 }
 
-std::unique_ptr<WorkChannel> make_worker_channel(std::vector<int> first_batch) {
-  return std::make_unique<WorkerChannel>(std::move(first_batch));
-}
+std::unique_ptr<WorkChannel> make_worker_channel() { return std::make_unique<WorkerChannel>(); }
 
 }  // namespace tellus_harness

@@ -52,19 +52,8 @@ RunPlan redacted_for_record(const RunPlan& plan) {
   return r;
 }
 
-std::string write_run_plan(const RunPlan& plan) {
-  std::string text = encode_run_plan(redacted_for_record(plan));
-  write_file_atomically(run_plan_path(plan.output_dir), text);
-  return text;
-}
-
-bool holds_secrets(const RunPlan& plan) {
-  const RunPlan r = redacted_for_record(plan);
-  if (r.command_line != plan.command_line || r.pytest.args != plan.pytest.args) return true;
-  for (std::size_t i = 0; i < plan.tests.size(); ++i)
-    if (r.tests[i].spec.env != plan.tests[i].spec.env || r.tests[i].spec.backend_config != plan.tests[i].spec.backend_config)
-      return true;
-  return false;
+void write_run_plan(const RunPlan& plan) {
+  write_file_atomically(run_plan_path(plan.output_dir), encode_run_plan(redacted_for_record(plan)));
 }
 
 RunPlan read_run_plan(const std::string& output_dir) {

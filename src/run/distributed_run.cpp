@@ -100,12 +100,19 @@ int finish_run(RunOutcome& outcome, const RunRequest& request, std::vector<PerfR
   return code;
 }
 
-// Rank 0's plan to every rank (called again once the tests are in it). `recorded` is run.json's
-// text, sent as it is when it redacted nothing: a plan of many tests is encoded once.
-void share_plan(const MpiSession& mpi, RunPlan& plan, const std::string& recorded = {}) {
+// Rank 0's plan to every rank, without its tests: a rank gets the specs of the tests it runs
+// with their grants (mpi/work_channel.hpp), so its memory grows with its own tests, not with
+// the suite. Called twice: before pytest collection and once the plan is complete.
+void share_plan(const MpiSession& mpi, RunPlan& plan) {
   if (mpi.size() == 1) return;
-  if (mpi.rank() != 0) plan = decode_run_plan(mpi.broadcast(std::string()));
-  else mpi.broadcast(!recorded.empty() && !holds_secrets(plan) ? recorded : encode_run_plan(plan));
+  if (mpi.rank() != 0) {
+    plan = decode_run_plan(mpi.broadcast(std::string()));
+  } else {
+    RunPlan header = plan;  // the settings: copied without the tests
+    header.tests.clear();
+    header.tests.shrink_to_fit();
+    mpi.broadcast(encode_run_plan(header));
+  }
 }
 
 // A run that stopped before its first test (a collection error) leaves no directory behind
@@ -146,7 +153,6 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   // pytest workers start on every rank now; rank 0's first one collects for the plan.
   std::unique_ptr<Executor> executor;
   PytestCollector collect_pytest;
-  std::string recorded_plan;  // rank 0: run.json's text
   if (plan.pytest.used() && !request.collect_only) {
     executor = std::make_unique<Executor>(policy_for(plan, request, mpi.rank()));
     const std::string manifest = root ? plan.output_dir + "/collection.json" : "";
@@ -158,7 +164,7 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   }
   if (root) {
     try {
-      recorded_plan = complete_run_plan(plan, request, !request.collect_only, history, collect_pytest);
+      complete_run_plan(plan, request, !request.collect_only, history, collect_pytest);
       if (request.collect_only) {
         print_collection(plan);
         status = plan.tests.empty() ? kExitNoTestsCollected : kExitAllPassed;
@@ -175,17 +181,17 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     if (root && !plan.output_dir.empty()) remove_unused_output_dir(plan.output_dir);
     return status;
   }
-  share_plan(mpi, plan, recorded_plan);
+  share_plan(mpi, plan);
   if (!executor) executor = std::make_unique<Executor>(policy_for(plan, request, mpi.rank()));
 
-  std::vector<TestSpec> specs;
-  for (const auto& t : plan.tests) specs.push_back(t.spec);
   const int batch = plan.profile.max_concurrent_operations;
-
+  std::vector<TestSpec> specs;  // rank 0: every test's, for the grants
   std::vector<double> durations;
   std::vector<std::vector<int>> groups;
-  if (root) groups = partition_plan(plan, mpi.size(), durations);
-  const std::vector<int> my_group = mpi.scatter_groups(groups);
+  if (root) {
+    for (const auto& t : plan.tests) specs.push_back(t.spec);
+    groups = partition_plan(plan, mpi.size(), durations);
+  }
 
   Journal journal(plan.output_dir, mpi.rank(), plan.run_id);
   std::vector<TestResult> mine;
@@ -199,14 +205,11 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     progress = std::make_unique<ProgressDisplay>(runnable, show, terminal);
     pool = std::make_unique<WorkPool>(groups, durations, parse_schedule(plan.schedule) == Schedule::kLongestFirst,
                                       plan.maxfail);
-    // The other ranks start their first batch straight from their scattered group.
-    for (int r = 1; r < mpi.size(); ++r) progress->started(static_cast<int>(pool->claim_own(r, batch).size()));
-    auto channel = make_coordinator_channel(*pool, *progress, specs, mpi.size());
-    mine = run_rank_loop(*executor, *channel, journal, specs, 0);
+    auto channel = make_coordinator_channel(*pool, *progress, specs, mpi.size(), batch);
+    mine = run_rank_loop(*executor, *channel, journal, 0);
   } else {
-    const std::vector<int> first(my_group.begin(), my_group.begin() + std::min<std::size_t>(batch, my_group.size()));
-    auto channel = make_worker_channel(first);
-    mine = run_rank_loop(*executor, *channel, journal, specs, mpi.rank());
+    auto channel = make_worker_channel();
+    mine = run_rank_loop(*executor, *channel, journal, mpi.rank());
   }
 
   const auto cleanup_problems = executor->finish_cleanup();

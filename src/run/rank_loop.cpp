@@ -6,8 +6,7 @@
 
 namespace tellus_harness {
 
-std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal,
-                                      const std::vector<TestSpec>& specs, int rank) {
+std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal, int rank) {
   std::vector<TestResult> mine;
   // A rank that cannot journal (a full disk) stops starting tests: a result it could not keep
   // would be lost to the next kill. What it has still reaches rank 0 and the reports.
@@ -30,10 +29,10 @@ std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, 
     }
     if (stopping) {
       // A grant that was already on its way is answered with errors, so every claim ends.
-      for (int index : channel.take(0)) {
+      for (const auto& granted : channel.take(0)) {
         TestResult r;
-        r.index = index;
-        r.nodeid = specs[index].nodeid;
+        r.index = granted.index;
+        r.nodeid = granted.spec.nodeid;
         r.outcome = Outcome::kError;
         r.phase = "setup";
         r.longrepr = interrupted() ? interrupt_reason() : stop_reason;
@@ -41,7 +40,7 @@ std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, 
         record(std::move(r));
       }
     } else if (const int slots = executor.free_slots() + executor.lookahead_slots(); !channel.drained() && slots > 0) {
-      for (int index : channel.take(slots)) executor.start(index, specs[index]);
+      for (const auto& granted : channel.take(slots)) executor.start(granted.index, granted.spec);
     }
     for (auto& r : executor.wait(channel.poll_interval())) record(std::move(r));
     const bool others_done = channel.serve();

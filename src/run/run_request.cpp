@@ -164,18 +164,18 @@ RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_outpu
   return plan;
 }
 
-std::string complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_output,
-                              const std::vector<PerfRun>& history, const PytestCollector& collect_pytest) {
+void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_output,
+                       const std::vector<PerfRun>& history, const PytestCollector& collect_pytest) {
   const RunPaths paths = classify_run_paths(request.paths);
   Selection selection = select_tests(load_suites(paths.suite_files, request.default_timeout_s, workload_test_kinds()), request.selection, plan.profile);
   if (plan.pytest.used()) add_pytest_tests(plan, selection, request.default_timeout_s, collect_pytest);
   plan.tests = std::move(selection.tests);
   apply_duration_history(plan, history);
   plan.deselected = selection.deselected;
-  if (!create_output) return {};
+  if (!create_output) return;
   if (plan.output_dir.empty()) create_output_for(plan, request);
   try {
-    return write_run_plan(plan);
+    write_run_plan(plan);
   } catch (const std::runtime_error& e) {  // an unwritable or full output directory
     throw UserError(std::string(e.what()) + "; no test was started: free space or choose another --output-dir");
   }

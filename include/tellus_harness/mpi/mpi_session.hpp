@@ -19,8 +19,6 @@ class MpiSession {
 
   int broadcast(int value) const;                // from rank 0
   std::string broadcast(std::string text) const;  // from rank 0
-  // Rank 0 passes one group of test indices per rank; every rank gets its own (MPI_Scatterv).
-  std::vector<int> scatter_groups(const std::vector<std::vector<int>>& groups) const;
   // Every rank passes its text; rank 0 gets all of them in rank order (MPI_Gatherv).
   std::vector<std::string> gather_texts(const std::string& mine) const;
   // A barrier that polls with sleeps rather than busy-waiting.

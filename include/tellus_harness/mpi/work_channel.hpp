@@ -1,6 +1,7 @@
 #pragma once
 // How a rank gets tests to run and says what became of them. Rank 0's channel owns the
-// WorkPool and answers the others; the other ranks' channels ask rank 0 by message.
+// WorkPool and answers the others; the other ranks' channels ask rank 0 by message. A grant
+// carries each test's spec: a rank holds the tests it is given, never the whole plan.
 #include <chrono>
 #include <memory>
 #include <vector>
@@ -12,11 +13,17 @@
 
 namespace tellus_harness {
 
+// A test given to a rank: its place in the plan and what it needs to run.
+struct GrantedTest {
+  int index = 0;
+  TestSpec spec;
+};
+
 class WorkChannel {
  public:
   virtual ~WorkChannel() = default;
   // Tests this rank may start now, at most `free_slots` (empty while an answer is pending).
-  virtual std::vector<int> take(int free_slots) = 0;
+  virtual std::vector<GrantedTest> take(int free_slots) = 0;
   // True once this rank will be given no more tests.
   virtual bool drained() const = 0;
   virtual void report(const TestResult& result) = 0;
@@ -30,11 +37,12 @@ class WorkChannel {
   virtual std::chrono::microseconds poll_interval() const = 0;
 };
 
-// Rank 0. `ranks` is the communicator size; with 1 rank no message is ever exchanged.
+// Rank 0. `ranks` is the communicator size; with 1 rank no message is ever exchanged. Each
+// other rank is sent its first `first_batch` tests from its own group at once, unasked
+// (WorkPool::claim_own), so that it starts without a round trip.
 std::unique_ptr<WorkChannel> make_coordinator_channel(WorkPool& pool, ProgressDisplay& progress,
-                                                      const std::vector<TestSpec>& specs, int ranks);
-// Ranks 1..N-1. `first_batch` are the tests the rank starts from its scattered group
-// without asking (rank 0 counted them as claimed with WorkPool::claim_own).
-std::unique_ptr<WorkChannel> make_worker_channel(std::vector<int> first_batch);
+                                                      const std::vector<TestSpec>& specs, int ranks, int first_batch);
+// Ranks 1..N-1: the first grant comes unasked; later ones answer claims.
+std::unique_ptr<WorkChannel> make_worker_channel();
 
 }  // namespace tellus_harness

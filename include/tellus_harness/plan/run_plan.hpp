@@ -31,11 +31,8 @@ struct RunPlan {
   PytestInvocation pytest;  // how the ranks start pytest workers; unused without pytest paths
 };
 
-// atomically, to <output_dir>/run.json, with secrets redacted (redacted_for_record); returns
-// the text written, which is encode_run_plan(plan) itself when the plan holds no secret.
-std::string write_run_plan(const RunPlan& plan);
-// Whether redacted_for_record changes anything (the ranks then need the plan unredacted).
-bool holds_secrets(const RunPlan& plan);
+// atomically, to <output_dir>/run.json, with secrets redacted (redacted_for_record).
+void write_run_plan(const RunPlan& plan);
 // The plan as it may be recorded: the command line, the tests' environment values and backend
 // settings with their secrets redacted (common/redaction.hpp). The ranks get the plan as is.
 RunPlan redacted_for_record(const RunPlan& plan);

@@ -17,7 +17,7 @@ class WorkPool {
   // nothing more (pool drained or stopped).
   std::vector<int> claim(int rank, int count);
   // Up to `count` tests from the front of `rank`'s own group only (never stolen): the first
-  // batch each rank starts straight from its scattered group, without asking.
+  // batch rank 0 sends each rank unasked, so that it starts without a round trip.
   std::vector<int> claim_own(int rank, int count);
   // Records a finished test; a failure may trigger the maxfail stop.
   void record_finish(bool failed);

@@ -4,9 +4,9 @@
 
 namespace tellus_harness {
 
-// `tellus-harness run` on every rank: rank 0 plans, broadcasts the plan and scatters the
-// groups; all ranks run their tests; results are gathered to rank 0, which writes the
-// reports. Returns the same exit code on every rank. A UserError is printed once, by rank 0.
+// `tellus-harness run` on every rank: rank 0 plans, broadcasts the plan's settings and grants
+// each rank its tests (with their specs) as it claims them; results are gathered to rank 0,
+// which writes the reports. Returns the same exit code on every rank. A UserError is printed once, by rank 0.
 int run_distributed(const MpiSession& mpi, const RunRequest& request);
 
 }  // namespace tellus_harness

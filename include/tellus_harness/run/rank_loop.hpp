@@ -1,7 +1,6 @@
 #pragma once
 #include <vector>
 
-#include "tellus_harness/config/test_spec.hpp"
 #include "tellus_harness/exec/executor.hpp"
 #include "tellus_harness/mpi/work_channel.hpp"
 #include "tellus_harness/results/journal.hpp"
@@ -11,7 +10,6 @@ namespace tellus_harness {
 // One rank's loop: take tests while slots are free, wait for them, journal and report each
 // result as it finishes, and serve the other ranks. On an interrupt it stops taking work and
 // ends its running tests. Returns the results of the tests this rank ran.
-std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal,
-                                      const std::vector<TestSpec>& specs, int rank);
+std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal, int rank);
 
 }  // namespace tellus_harness

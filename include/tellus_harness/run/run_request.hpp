@@ -46,9 +46,8 @@ RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_outpu
 // `collect_pytest` collects the pytest paths (given the default timeout); when empty, a
 // pytest process of its own does (pytest/pytest_collection.hpp).
 using PytestCollector = std::function<PytestCollection(double default_timeout_s)>;
-// Returns the text of run.json ("" when not written).
-std::string complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_output,
-                              const std::vector<PerfRun>& history, const PytestCollector& collect_pytest = {});
+void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_output, const std::vector<PerfRun>& history,
+                       const PytestCollector& collect_pytest = {});
 
 // The store's runs of the last 90 days ("" store: the default; "none": no runs). Unreadable
 // files go to `warnings`.
