@@ -3,7 +3,10 @@
 #include <mpi.h>
 #include <unistd.h>
 
-#include <numeric>
+#include <algorithm>
+#include <cstdlib>
+
+#include "tellus_harness/common/environment_names.hpp"
 
 namespace tellus_harness {
 
@@ -17,6 +20,19 @@ void wait_sleeping(MPI_Request& request) {
     if (done) return;
     usleep(polls < 10 ? 50 : 1000);
   }
+}
+// The gather's own tag: the claim channels use others.
+constexpr int kGatherTag = 21;
+
+// Messages go in chunks below INT_MAX (MPI counts are ints); TELLUS_MPI_CHUNK_BYTES makes them
+// small so that tests see the chunking at work without gigabytes.
+unsigned long long chunk_bytes() {
+  static const unsigned long long bytes = [] {
+    const char* v = std::getenv(env::kMpiChunkBytes);
+    const unsigned long long n = v && *v ? std::strtoull(v, nullptr, 10) : 0;
+    return n > 0 && n <= (1ull << 30) ? n : (1ull << 30);
+  }();
+  return bytes;
 }
 }  // namespace
 
@@ -41,27 +57,42 @@ std::string MpiSession::broadcast(std::string text) const {
   MPI_Ibcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD, &request);
   wait_sleeping(request);
   text.resize(size);
-  // Chunks below INT_MAX so that huge suites still fit MPI's int counts.
-  constexpr unsigned long long kChunk = 1ull << 30;
-  for (unsigned long long off = 0; off < size; off += kChunk)
-    MPI_Bcast(text.data() + off, static_cast<int>(std::min(kChunk, size - off)), MPI_CHAR, 0, MPI_COMM_WORLD);
+  const unsigned long long chunk = chunk_bytes();
+  for (unsigned long long off = 0; off < size; off += chunk) {
+    MPI_Ibcast(text.data() + off, static_cast<int>(std::min(chunk, size - off)), MPI_CHAR, 0, MPI_COMM_WORLD, &request);
+    wait_sleeping(request);
+  }
   return text;
 }
 
+// Sizes first (64-bit), then each rank's text to rank 0 in rank order, in chunks: a gather
+// of more than 2 GiB in all, or from one rank, never overflows MPI's int counts.
 std::vector<std::string> MpiSession::gather_texts(const std::string& mine) const {
-  int length = static_cast<int>(mine.size());
-  std::vector<int> lengths(size_), displacements(size_);
-  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
-  std::string all;
-  if (rank_ == 0) {
-    std::exclusive_scan(lengths.begin(), lengths.end(), displacements.begin(), 0);
-    all.resize(static_cast<std::size_t>(displacements.back()) + lengths.back());
-  }
-  MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), displacements.data(), MPI_CHAR, 0,
-              MPI_COMM_WORLD);
+  unsigned long long length = mine.size();
+  std::vector<unsigned long long> lengths(size_);
+  MPI_Request request;
+  MPI_Igather(&length, 1, MPI_UNSIGNED_LONG_LONG, lengths.data(), 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD, &request);
+  wait_sleeping(request);
+  const unsigned long long chunk = chunk_bytes();
   std::vector<std::string> texts;
-  if (rank_ == 0)
-    for (int r = 0; r < size_; ++r) texts.push_back(all.substr(displacements[r], lengths[r]));
+  if (rank_ != 0) {
+    for (unsigned long long off = 0; off < length; off += chunk) {
+      MPI_Isend(mine.data() + off, static_cast<int>(std::min(chunk, length - off)), MPI_CHAR, 0, kGatherTag,
+                MPI_COMM_WORLD, &request);
+      wait_sleeping(request);
+    }
+    return texts;
+  }
+  texts.push_back(mine);
+  for (int r = 1; r < size_; ++r) {
+    std::string text(lengths[r], '\0');
+    for (unsigned long long off = 0; off < lengths[r]; off += chunk) {
+      MPI_Irecv(text.data() + off, static_cast<int>(std::min(chunk, lengths[r] - off)), MPI_CHAR, r, kGatherTag,
+                MPI_COMM_WORLD, &request);
+      wait_sleeping(request);
+    }
+    texts.push_back(std::move(text));
+  }
   return texts;
 }
 
