@@ -7,17 +7,12 @@
 #include <vector>
 
 #include "tellus_harness/config/test_spec.hpp"
+#include "tellus_harness/mpi/claim_coordinator.hpp"
 #include "tellus_harness/plan/work_pool.hpp"
 #include "tellus_harness/report/progress.hpp"
 #include "tellus_harness/results/test_result.hpp"
 
 namespace tellus_harness {
-
-// A test given to a rank: its place in the plan and what it needs to run.
-struct GrantedTest {
-  int index = 0;
-  TestSpec spec;
-};
 
 class WorkChannel {
  public:

@@ -1,0 +1,61 @@
+#pragma once
+// Rank 0's side of the claim protocol as plain C++: it reads the other ranks' messages and
+// writes its answers as text; work_channels.cpp moves the texts with MPI. Kept apart from MPI
+// so that bench/claims.cpp measures what rank 0 does per claim and finish with a thousand
+// simulated ranks in one process.
+//   rank r -> 0: "C n"              claim up to n tests
+//                "F i outcome why"  test i finished
+//                "L"                rank r left its loop
+//   0 -> rank r: "I [[i, spec], ...]"  the first tests, sent unasked
+//                "G [[i, spec], ...]"  tests granted; fewer than asked: no more
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tellus_harness/config/test_spec.hpp"
+#include "tellus_harness/plan/work_pool.hpp"
+#include "tellus_harness/report/progress.hpp"
+#include "tellus_harness/results/test_result.hpp"
+
+namespace tellus_harness {
+
+// A test given to a rank: its place in the plan and what it needs to run.
+struct GrantedTest {
+  int index = 0;
+  TestSpec spec;
+};
+
+class ClaimCoordinator {
+ public:
+  ClaimCoordinator(WorkPool& pool, ProgressDisplay& progress, const std::vector<TestSpec>& specs, int ranks)
+      : pool_(pool), progress_(progress), specs_(specs), workers_left_(ranks > 1 ? ranks - 1 : 0), ranks_(ranks) {}
+
+  // Each other rank's first `batch` tests from its own group: (rank, grant text) to send.
+  std::vector<std::pair<int, std::string>> first_grants(int batch);
+  // One message from rank `from`; the answer to send back, if any.
+  std::optional<std::string> handle(int from, const std::string& text);
+  // Rank 0's own tests, taken without a message.
+  std::vector<GrantedTest> take_own(int count, bool& drained);
+  // Rank 0's own finished test, and those the others report.
+  void finished(int index, Outcome outcome, int rank, const std::string& why);
+  int workers_left() const { return workers_left_; }
+
+ private:
+  WorkPool& pool_;
+  ProgressDisplay& progress_;
+  const std::vector<TestSpec>& specs_;
+  int workers_left_;
+  int ranks_;
+};
+
+// What the other ranks write and read.
+std::string claim_message(int count);
+std::string finish_message(const TestResult& result);
+struct Grant {
+  bool first = false;  // "I": sent unasked, never the last
+  std::vector<GrantedTest> tests;
+};
+Grant parse_grant(const std::string& text);  // throws nlohmann's exceptions on a garbled grant
+
+}  // namespace tellus_harness
