@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "tellus_harness/config/test_spec_json.hpp"
+#include "tellus_harness/results/test_result_json.hpp"
 
 namespace tellus_harness {
 
@@ -44,11 +45,9 @@ std::optional<std::string> ClaimCoordinator::handle(int from, const std::string&
     return grant_message('G', granted, specs_);
   }
   if (type == 'F') {
-    int index = 0, outcome = 0;
-    in >> index >> outcome;
-    std::string why;
-    std::getline(in >> std::ws, why);
-    finished(index, static_cast<Outcome>(outcome), from, why);
+    TestResult result = nlohmann::json::parse(text.substr(2)).get<TestResult>();
+    result.rank = from;
+    finished(std::move(result));
   } else if (type == 'L') {
     --workers_left_;
   }
@@ -64,16 +63,17 @@ std::vector<GrantedTest> ClaimCoordinator::take_own(int count, bool& drained) {
   return out;
 }
 
-void ClaimCoordinator::finished(int index, Outcome outcome, int rank, const std::string& why) {
-  pool_.record_finish(outcome == Outcome::kFailed || outcome == Outcome::kError);
-  progress_.finished(outcome, specs_[index].nodeid, rank, first_line(why));
+void ClaimCoordinator::finished(TestResult result) {
+  if (result.index < 0 || result.index >= static_cast<int>(specs_.size()))
+    throw std::runtime_error("a result for test " + std::to_string(result.index) + ", which the plan does not hold");
+  pool_.record_finish(result.outcome == Outcome::kFailed || result.outcome == Outcome::kError);
+  progress_.finished(result.outcome, specs_[result.index].nodeid, result.rank, first_line(result.longrepr));
+  sink_(std::move(result));
 }
 
 std::string claim_message(int count) { return "C " + std::to_string(count); }
 
-std::string finish_message(const TestResult& r) {
-  return "F " + std::to_string(r.index) + " " + std::to_string(static_cast<int>(r.outcome)) + " " + first_line(r.longrepr);
-}
+std::string finish_message(const TestResult& r) { return "F " + test_result_line(r, nlohmann::json::object()); }
 
 Grant parse_grant(const std::string& text) {
   Grant grant;

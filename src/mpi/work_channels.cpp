@@ -49,8 +49,8 @@ class Outbox {
 class CoordinatorChannel final : public WorkChannel {
  public:
   CoordinatorChannel(WorkPool& pool, ProgressDisplay& progress, const std::vector<TestSpec>& specs, int ranks,
-                     int first_batch)
-      : pool_(pool), progress_(progress), coordinator_(pool, progress, specs, ranks) {
+                     int first_batch, ResultSink sink)
+      : pool_(pool), progress_(progress), coordinator_(pool, progress, specs, ranks, std::move(sink)) {
     for (auto& [rank, grant] : coordinator_.first_grants(first_batch)) outbox_.send(std::move(grant), rank, kToWorker);
   }
 
@@ -61,7 +61,7 @@ class CoordinatorChannel final : public WorkChannel {
 
   bool drained() const override { return drained_; }
 
-  void report(const TestResult& r) override { coordinator_.finished(r.index, r.outcome, 0, r.longrepr); }
+  void report(const TestResult& r) override { coordinator_.finished(r); }
 
   bool serve() override {
     for (;;) {
@@ -158,8 +158,9 @@ class WorkerChannel final : public WorkChannel {
 }  // namespace
 
 std::unique_ptr<WorkChannel> make_coordinator_channel(WorkPool& pool, ProgressDisplay& progress,
-                                                      const std::vector<TestSpec>& specs, int ranks, int first_batch) {
-  return std::make_unique<CoordinatorChannel>(pool, progress, specs, ranks, first_batch);
+                                                      const std::vector<TestSpec>& specs, int ranks, int first_batch,
+                                                      ResultSink sink) {
+  return std::make_unique<CoordinatorChannel>(pool, progress, specs, ranks, first_batch, std::move(sink));
 }
 
 std::unique_ptr<WorkChannel> make_worker_channel() { return std::make_unique<WorkerChannel>(); }

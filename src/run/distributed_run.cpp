@@ -194,7 +194,7 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   }
 
   Journal journal(plan.output_dir, mpi.rank(), plan.run_id);
-  std::vector<TestResult> mine;
+  std::vector<TestResult> finished;  // rank 0: every rank's results, as they arrive
   std::unique_ptr<WorkPool> pool;
   std::unique_ptr<ProgressDisplay> progress;
   if (root) {
@@ -205,34 +205,28 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     progress = std::make_unique<ProgressDisplay>(runnable, show, terminal);
     pool = std::make_unique<WorkPool>(groups, durations, parse_schedule(plan.schedule) == Schedule::kLongestFirst,
                                       plan.maxfail);
-    auto channel = make_coordinator_channel(*pool, *progress, specs, mpi.size(), batch);
-    mine = run_rank_loop(*executor, *channel, journal, 0);
+    auto channel = make_coordinator_channel(*pool, *progress, specs, mpi.size(), batch,
+                                            [&finished](TestResult r) { finished.push_back(std::move(r)); });
+    run_rank_loop(*executor, *channel, journal, 0);
   } else {
     auto channel = make_worker_channel();
-    mine = run_rank_loop(*executor, *channel, journal, mpi.rank());
+    run_rank_loop(*executor, *channel, journal, mpi.rank());
   }
 
   const auto cleanup_problems = executor->finish_cleanup();
   mpi.sleeping_barrier();
-  // Each result as its journal line is written: a pytest report goes in as the text it is.
-  std::string payload = dump_json({{"interrupted", interrupted()}, {"warnings", cleanup_problems}});
-  payload.pop_back();
-  payload += ",\"results\":[";
-  for (std::size_t i = 0; i < mine.size(); ++i) payload += (i ? "," : "") + test_result_line(mine[i], nlohmann::json::object());
-  payload += "]}";
-  const auto texts = mpi.gather_texts(payload);
+  // The results are on rank 0 already; what is left to gather is how each rank ended.
+  const auto texts = mpi.gather_texts(dump_json({{"interrupted", interrupted()}, {"warnings", cleanup_problems}}));
 
   int code = kExitInternalError;
   if (root) {
     progress->close();
     bool ranks_interrupted = false;
     std::vector<std::string> warnings;
-    std::vector<TestResult> finished;
     for (const auto& text : texts) {
       const auto j = nlohmann::json::parse(text);
       ranks_interrupted = ranks_interrupted || j.at("interrupted").get<bool>();
       for (const auto& w : j.at("warnings")) warnings.push_back(w.get<std::string>());
-      for (const auto& r : j.at("results")) finished.push_back(r.get<TestResult>());
     }
     if (pool->stopped_by_maxfail()) {
       for (int index : pool->unclaimed()) {

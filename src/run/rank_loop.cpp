@@ -6,8 +6,7 @@
 
 namespace tellus_harness {
 
-std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal, int rank) {
-  std::vector<TestResult> mine;
+void run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal, int rank) {
   // A rank that cannot journal (a full disk) stops starting tests: a result it could not keep
   // would be lost to the next kill. What it has still reaches rank 0 and the reports.
   std::string stop_reason;
@@ -18,7 +17,6 @@ std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, 
                    stop_reason.c_str());
     }
     channel.report(r);
-    mine.push_back(std::move(r));
   };
   bool stopping = false;
   for (;;) {
@@ -47,7 +45,6 @@ std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, 
     if (channel.drained() && executor.idle() && others_done) break;
   }
   channel.leave();
-  return mine;
 }
 
 }  // namespace tellus_harness

@@ -4,10 +4,12 @@
 // so that bench/claims.cpp measures what rank 0 does per claim and finish with a thousand
 // simulated ranks in one process.
 //   rank r -> 0: "C n"              claim up to n tests
-//                "F i outcome why"  test i finished
+//                "F {result}"       a test finished: its whole result (as its journal line
+//                                   holds it), so results reach rank 0 as they finish
 //                "L"                rank r left its loop
 //   0 -> rank r: "I [[i, spec], ...]"  the first tests, sent unasked
 //                "G [[i, spec], ...]"  tests granted; fewer than asked: no more
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,19 +28,24 @@ struct GrantedTest {
   TestSpec spec;
 };
 
+// Where rank 0 keeps each finished result, whichever rank ran it.
+using ResultSink = std::function<void(TestResult)>;
+
 class ClaimCoordinator {
  public:
-  ClaimCoordinator(WorkPool& pool, ProgressDisplay& progress, const std::vector<TestSpec>& specs, int ranks)
-      : pool_(pool), progress_(progress), specs_(specs), workers_left_(ranks > 1 ? ranks - 1 : 0), ranks_(ranks) {}
+  ClaimCoordinator(WorkPool& pool, ProgressDisplay& progress, const std::vector<TestSpec>& specs, int ranks,
+                   ResultSink sink)
+      : pool_(pool), progress_(progress), specs_(specs), workers_left_(ranks > 1 ? ranks - 1 : 0), ranks_(ranks),
+        sink_(std::move(sink)) {}
 
   // Each other rank's first `batch` tests from its own group: (rank, grant text) to send.
   std::vector<std::pair<int, std::string>> first_grants(int batch);
-  // One message from rank `from`; the answer to send back, if any.
+  // One message from rank `from`; the answer to send back, if any. Throws on a garbled result.
   std::optional<std::string> handle(int from, const std::string& text);
   // Rank 0's own tests, taken without a message.
   std::vector<GrantedTest> take_own(int count, bool& drained);
   // Rank 0's own finished test, and those the others report.
-  void finished(int index, Outcome outcome, int rank, const std::string& why);
+  void finished(TestResult result);
   int workers_left() const { return workers_left_; }
 
  private:
@@ -47,6 +54,7 @@ class ClaimCoordinator {
   const std::vector<TestSpec>& specs_;
   int workers_left_;
   int ranks_;
+  ResultSink sink_;
 };
 
 // What the other ranks write and read.

@@ -21,6 +21,7 @@ class WorkChannel {
   virtual std::vector<GrantedTest> take(int free_slots) = 0;
   // True once this rank will be given no more tests.
   virtual bool drained() const = 0;
+  // A test this rank ran has finished: its result goes to rank 0 (rank 0: to its sink).
   virtual void report(const TestResult& result) = 0;
   // Serves the other ranks; true once nothing more is owed to or expected from them.
   virtual bool serve() = 0;
@@ -34,9 +35,11 @@ class WorkChannel {
 
 // Rank 0. `ranks` is the communicator size; with 1 rank no message is ever exchanged. Each
 // other rank is sent its first `first_batch` tests from its own group at once, unasked
-// (WorkPool::claim_own), so that it starts without a round trip.
+// (WorkPool::claim_own), so that it starts without a round trip. Every rank's results reach
+// `sink` as they finish.
 std::unique_ptr<WorkChannel> make_coordinator_channel(WorkPool& pool, ProgressDisplay& progress,
-                                                      const std::vector<TestSpec>& specs, int ranks, int first_batch);
+                                                      const std::vector<TestSpec>& specs, int ranks, int first_batch,
+                                                      ResultSink sink);
 // Ranks 1..N-1: the first grant comes unasked; later ones answer claims.
 std::unique_ptr<WorkChannel> make_worker_channel();
 

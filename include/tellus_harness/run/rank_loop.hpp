@@ -7,9 +7,9 @@
 
 namespace tellus_harness {
 
-// One rank's loop: take tests while slots are free, wait for them, journal and report each
-// result as it finishes, and serve the other ranks. On an interrupt it stops taking work and
-// ends its running tests. Returns the results of the tests this rank ran.
-std::vector<TestResult> run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal, int rank);
+// One rank's loop: take tests while slots are free, wait for them, journal each result and
+// send it to rank 0 as it finishes, and serve the other ranks. On an interrupt it stops
+// taking work and ends its running tests. A rank keeps no result once it is sent.
+void run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal, int rank);
 
 }  // namespace tellus_harness
