@@ -65,13 +65,30 @@ void summary(std::ostringstream& h, const RunOutcome& o) {
   h << "<div class=card><b>" << s.total() << "</b>collected</div></div>";
 }
 
+// A report of a run of 100,000 tests stays a page a browser opens: past these many, the
+// sections show the first ones (failures first) and say where the rest is (report.json).
+constexpr std::size_t kMaxFailuresShown = 500;
+constexpr std::size_t kMaxTableRows = 2000;
+constexpr std::size_t kMaxTimelineBars = 5000;
+
+bool failed(const TestResult& r) { return r.outcome == Outcome::kFailed || r.outcome == Outcome::kError; }
+
+void more_in_json(std::ostringstream& h, std::size_t shown, std::size_t total, const char* what) {
+  if (shown < total)
+    h << "<p class=small>" << shown << " of " << total << " " << what
+      << "; report.json beside this file holds every one.</p>";
+}
+
 void failures(std::ostringstream& h, const RunOutcome& o) {
   h << "<h2 id=failures>Failures</h2>";
   bool any = false;
+  std::size_t shown = 0, total = 0;
   for (std::size_t i = 0; i < o.results.size(); ++i) {
     const auto& r = o.results[i];
-    if (r.outcome != Outcome::kFailed && r.outcome != Outcome::kError) continue;
+    if (!failed(r)) continue;
     any = true;
+    if (++total > kMaxFailuresShown) continue;
+    ++shown;
     h << "<details open><summary><b class=o-" << outcome_name(r.outcome) << ">" << outcome_name(r.outcome) << "</b> "
       << esc(r.nodeid) << " <span class=small>rank " << r.rank << " on " << esc(r.host) << "</span></summary><pre>"
       << esc(r.longrepr) << "</pre>";
@@ -80,6 +97,7 @@ void failures(std::ostringstream& h, const RunOutcome& o) {
     h << "</details>";
   }
   if (!any) h << "<p>None.</p>";
+  more_in_json(h, shown, total, "failures are shown here");
 }
 
 // Each rank gets one lane per test it ran at the same time (interval partitioning), so that
@@ -92,6 +110,13 @@ void timeline(std::ostringstream& h, const RunOutcome& o) {
   if (ran.empty()) {
     h << "<p>No test ran.</p>";
     return;
+  }
+  const std::size_t ran_total = ran.size();
+  if (ran.size() > kMaxTimelineBars) {  // the longest tests: what a timeline is read for
+    std::nth_element(ran.begin(), ran.begin() + kMaxTimelineBars, ran.end(), [](auto* a, auto* b) {
+      return a->stop_unix - a->start_unix > b->stop_unix - b->start_unix;
+    });
+    ran.resize(kMaxTimelineBars);
   }
   std::sort(ran.begin(), ran.end(), [](auto* a, auto* b) {
     return a->rank != b->rank ? a->rank < b->rank : a->start_unix < b->start_unix;
@@ -139,6 +164,7 @@ void timeline(std::ostringstream& h, const RunOutcome& o) {
   for (const auto& r : rank_summaries(o.results))
     h << "rank " << r.rank << ": " << r.tests << " tests, busy " << num(r.busy_s, "%.1f") << " s · ";
   h << "green passed, red failed, orange error; hover a bar for the test.</p>";
+  more_in_json(h, ran.size(), ran_total, "tests are drawn here, the longest");
 }
 
 void chart(std::ostringstream& h, const SeriesKey& key, const MetricHistory& m, const Regression* regression) {
@@ -197,11 +223,20 @@ void trends(std::ostringstream& h, const TrendView& t) {
 
 void all_tests(std::ostringstream& h, const RunOutcome& o) {
   h << "<h2 id=tests>All tests</h2><table><tr><th>test</th><th>outcome</th><th>s</th><th>rank</th><th>why</th></tr>";
+  std::vector<const TestResult*> rows;  // failures first, then in the plan's order
   for (const auto& r : o.results)
+    if (failed(r)) rows.push_back(&r);
+  for (const auto& r : o.results)
+    if (!failed(r)) rows.push_back(&r);
+  if (rows.size() > kMaxTableRows) rows.resize(kMaxTableRows);
+  for (const TestResult* row : rows) {
+    const TestResult& r = *row;
     h << "<tr><td>" << esc(r.nodeid) << "</td><td class=o-" << outcome_name(r.outcome) << ">" << outcome_name(r.outcome)
       << "</td><td>" << num(r.call_s, "%.2f") << "</td><td>" << (r.rank >= 0 ? std::to_string(r.rank) : "") << "</td><td>"
       << esc(r.longrepr.substr(0, 200)) << "</td></tr>";
+  }
   h << "</table>";
+  more_in_json(h, rows.size(), o.results.size(), "tests are listed here, failures first");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "tellus_harness/common/redaction.hpp"
 #include "tellus_harness/config/suite.hpp"
+#include "tellus_harness/report/html_report.hpp"
 #include "tellus_harness/report/json_report.hpp"
 #include "tellus_harness/report/junit_xml.hpp"
 #include "tellus_harness/results/journal.hpp"
@@ -190,4 +191,31 @@ TEST_CASE("secrets are redacted wherever a command line or configuration is reco
     for (const char* secret : {"SECRET1", "SECRET2", "SECRET3"}) CHECK_THAT(text, !Catch::Contains(secret));
     if (file == "/run.json") CHECK_THAT(text, Catch::Contains("visible"));
   }
+}
+
+TEST_CASE("report.html of a run of 6,000 tests stays bounded: failures first, the rest in report.json") {
+  RunOutcome o;
+  o.plan.profile.name = "local";
+  for (int i = 0; i < 6000; ++i) {
+    TestResult r;
+    r.index = i;
+    r.nodeid = "big.yaml::t" + std::to_string(i);
+    r.outcome = i == 5999 ? Outcome::kFailed : Outcome::kPassed;
+    r.rank = i % 8;
+    r.start_unix = 100 + i;
+    r.stop_unix = 100 + i + (i == 42 ? 50.0 : 0.5);
+    o.results.push_back(r);
+  }
+  const std::string html = render_html_report(o, nullptr);
+  auto count = [&](const std::string& needle) {
+    std::size_t n = 0;
+    for (auto at = html.find(needle); at != std::string::npos; at = html.find(needle, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count("<rect") == 5000);
+  CHECK(count("<tr>") == 2001);  // the header and 2,000 tests
+  CHECK(html.find("big.yaml::t5999</td>") < html.find("big.yaml::t0</td>"));  // the failure first
+  CHECK(html.find("big.yaml::t42 (passed, 50.00 s)") != std::string::npos);  // the longest test is drawn
+  CHECK_THAT(html, Catch::Contains("2000 of 6000 tests are listed here, failures first; report.json"));
+  CHECK_THAT(html, Catch::Contains("5000 of 6000 tests are drawn here, the longest; report.json"));
 }
