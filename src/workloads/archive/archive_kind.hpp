@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tellus_harness/config/yaml_map.hpp"
-#include "workloads/archive_workload.hpp"
+#include "workloads/archive/archive_workload.hpp"
 
 namespace tellus_harness {
 

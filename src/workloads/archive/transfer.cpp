@@ -9,7 +9,7 @@
 #include "tellus_harness/config/profile.hpp"
 #include "tellus_harness/data/data_cache.hpp"
 #include "tellus_harness/storage/backend_type.hpp"
-#include "workloads/archive_kind.hpp"
+#include "workloads/archive/archive_kind.hpp"
 #include "workloads/builtin_workloads.hpp"
 
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "workloads/archive_workload.hpp"
+#include "workloads/archive/archive_workload.hpp"
 
 #include <unistd.h>
 

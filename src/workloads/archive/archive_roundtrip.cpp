@@ -5,7 +5,7 @@
 
 #include "tellus_harness/common/sha256.hpp"
 #include "tellus_harness/data/data_cache.hpp"
-#include "workloads/archive_kind.hpp"
+#include "workloads/archive/archive_kind.hpp"
 #include "workloads/builtin_workloads.hpp"
 
 namespace fs = std::filesystem;
