@@ -5,10 +5,23 @@
 namespace tellus_harness {
 
 void to_json(nlohmann::json& j, const TestSpec& t) {
-  j = {{"suite", t.suite}, {"suite_file", t.suite_file}, {"line", t.line}, {"name", t.name},
-       {"nodeid", t.nodeid}, {"kind", t.kind}, {"markers", t.markers}, {"timeout_s", t.timeout_s},
-       {"expected_duration_s", t.expected_duration_s}, {"env", t.env}, {"backend", t.backend}, {"backend_name", t.backend_name}, {"backend_config", t.backend_config},
-       {"params_json", t.params_json}, {"workspace_name", t.workspace_name}};
+  // Member by member: an initializer list copies each value once more.
+  j = nlohmann::json::object();
+  j["suite"] = t.suite;
+  j["suite_file"] = t.suite_file;
+  j["line"] = t.line;
+  j["name"] = t.name;
+  j["nodeid"] = t.nodeid;
+  j["kind"] = t.kind;
+  j["markers"] = t.markers;
+  j["timeout_s"] = t.timeout_s;
+  j["expected_duration_s"] = t.expected_duration_s;
+  j["env"] = t.env;
+  j["backend"] = t.backend;
+  j["backend_name"] = t.backend_name;
+  j["backend_config"] = t.backend_config;
+  j["params_json"] = t.params_json;
+  j["workspace_name"] = t.workspace_name;
 }
 
 void from_json(const nlohmann::json& j, TestSpec& t) {

@@ -22,9 +22,16 @@ namespace {
 // Only tests expected to end within this are queued behind a busy worker: for longer ones the
 // rank's claim costs nothing in comparison, and a queued test cannot be stolen by an idle rank.
 constexpr double kLookaheadBelowSeconds = 1.0;
-// Tests queued behind one worker: a claim from another rank takes about a millisecond on a
-// busy node, longer than a trivial test; two keep the worker going meanwhile.
-constexpr int kLookaheadDepth = 2;
+// Tests queued behind one busy worker: at least two (a claim from another rank takes a
+// millisecond or more on a busy node, longer than a trivial test), and more while their
+// expected work stays within the window. Trivial tests so go in batches, and neither the worker
+// nor its rank waits on the other, while no more than a few milliseconds of work sit where an
+// idle rank cannot steal them.
+constexpr int kLookaheadMinDepth = 2;
+constexpr int kLookaheadMaxDepth = 64;
+constexpr double kLookaheadWindowSeconds = 0.02;
+// How fast a worker's recent time per test follows its latest test.
+constexpr double kRecentTestWeight = 0.3;
 
 bool passed_as_expected(Outcome o) {
   return o == Outcome::kPassed || o == Outcome::kSkipped || o == Outcome::kXfailed || o == Outcome::kXpassed;
@@ -124,16 +131,29 @@ int Executor::queued_on(const PytestWorker& w) const {
                                         [&](const auto& r) { return r->worker == &w && r->queued; }));
 }
 
-// A busy worker whose test is expected to be short, with room in its queue.
-bool Executor::can_queue_on(const PytestWorker& w) const {
+// How many more tests may queue behind a busy worker whose test is expected to be short. A
+// test without an expected duration counts as the worker's recent time per test.
+int Executor::queue_room(const PytestWorker& w) const {
   const Running* current = on_worker(w, false);
-  return current && !w.retiring && queued_on(w) < kLookaheadDepth && current->spec.expected_duration_s < kLookaheadBelowSeconds;
+  if (!current || w.retiring || current->spec.expected_duration_s >= kLookaheadBelowSeconds) return 0;
+  int queued = 0;
+  double work = 0;
+  for (const auto& r : running_) {
+    if (r->worker != &w || !r->queued) continue;
+    ++queued;
+    work += r->spec.expected_duration_s > 0 ? r->spec.expected_duration_s : w.recent_test_s;
+  }
+  int room = kLookaheadMinDepth - queued;
+  if (w.recent_test_s > 0)
+    room = std::max(room, static_cast<int>((kLookaheadWindowSeconds - work) / w.recent_test_s));
+  return std::clamp(room, 0, kLookaheadMaxDepth - queued);
 }
+
+bool Executor::can_queue_on(const PytestWorker& w) const { return queue_room(w) > 0; }
 
 int Executor::lookahead_slots() const {
   int n = 0;
-  for (const auto& w : workers_)
-    if (can_queue_on(*w)) n += kLookaheadDepth - queued_on(*w);
+  for (const auto& w : workers_) n += queue_room(*w);
   return n;
 }
 
@@ -228,6 +248,8 @@ void Executor::serve_workers(std::vector<TestResult>& done) {
         problems_.push_back("pytest worker " + w.workspace() + " reported a test it was not running: " + outcome.nodeid);
         continue;
       }
+      const double took = std::chrono::duration<double>(Clock::now() - r->started).count();
+      w.recent_test_s = w.recent_test_s > 0 ? (1 - kRecentTestWeight) * w.recent_test_s + kRecentTestWeight * took : took;
       finish_pytest(*r, outcome, done);
       erase(r);
       // The worker has gone straight on to the test queued behind (unless it is being killed:

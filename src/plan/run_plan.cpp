@@ -19,25 +19,32 @@ namespace tellus_harness {
 std::string run_plan_path(const std::string& output_dir) { return (fs::path(output_dir) / "run.json").string(); }
 
 std::string encode_run_plan(const RunPlan& plan) {
-  nlohmann::json tests = nlohmann::json::array();
-  for (const auto& t : plan.tests)
-    tests.push_back({{"spec", t.spec}, {"skip_reason", t.skip_reason}, {"collect_error", t.collect_error}});
-  const nlohmann::json j = {{"schema_version", kRunPlanSchemaVersion},
-                            {"created", plan.created_unix},
-                            {"run_id", plan.run_id},
-                            {"root", plan.root},
-                            {"output_dir", plan.output_dir},
-                            {"json_report_path", plan.json_report_path},
-                            {"junit_path", plan.junit_path},
-                            {"command_line", plan.command_line},
-                            {"profile", plan.profile},
-                            {"ranks", plan.ranks},
-                            {"schedule", plan.schedule},
-                            {"maxfail", plan.maxfail},
-                            {"tests", tests},
-                            {"deselected", plan.deselected},
-                            {"pytest", {{"python", plan.pytest.python}, {"python_source", plan.pytest.python_source},
-                                        {"cwd", plan.pytest.cwd}, {"args", plan.pytest.args}}}};
+  // Built member by member and moved into place: an initializer list would copy every
+  // test's JSON twice more, which at thousands of tests is most of the time before they start.
+  nlohmann::json j = {{"schema_version", kRunPlanSchemaVersion},
+                      {"created", plan.created_unix},
+                      {"run_id", plan.run_id},
+                      {"root", plan.root},
+                      {"output_dir", plan.output_dir},
+                      {"json_report_path", plan.json_report_path},
+                      {"junit_path", plan.junit_path},
+                      {"command_line", plan.command_line},
+                      {"profile", plan.profile},
+                      {"ranks", plan.ranks},
+                      {"schedule", plan.schedule},
+                      {"maxfail", plan.maxfail},
+                      {"deselected", plan.deselected},
+                      {"pytest", {{"python", plan.pytest.python}, {"python_source", plan.pytest.python_source},
+                                  {"cwd", plan.pytest.cwd}, {"args", plan.pytest.args}}}};
+  auto& tests = j["tests"] = nlohmann::json::array();
+  tests.get_ref<nlohmann::json::array_t&>().reserve(plan.tests.size());
+  for (const auto& t : plan.tests) {
+    nlohmann::json entry = nlohmann::json::object();
+    entry["spec"] = t.spec;
+    entry["skip_reason"] = t.skip_reason;
+    entry["collect_error"] = t.collect_error;
+    tests.push_back(std::move(entry));
+  }
   return j.dump() + "\n";
 }
 

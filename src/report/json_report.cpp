@@ -67,9 +67,11 @@ nlohmann::json pytest_test(const CollectedTest& t, const TestResult& r) {
 }
 
 nlohmann::json harness_test(const TestResult& r) {
-  return {{"nodeid", r.nodeid}, {"rank", r.rank}, {"host", r.host}, {"start", r.start_unix}, {"stop", r.stop_unix},
-          {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
-          {"leftover_processes", r.leftover_processes}, {"workspace", r.workspace}, {"metrics", nlohmann::json::parse(r.metrics_json, nullptr, false, true)}};
+  nlohmann::json j = {{"nodeid", r.nodeid}, {"rank", r.rank}, {"host", r.host}, {"start", r.start_unix}, {"stop", r.stop_unix},
+                      {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
+                      {"leftover_processes", r.leftover_processes}, {"workspace", r.workspace}};
+  j["metrics"] = nlohmann::json::parse(r.metrics_json, nullptr, false, true);
+  return j;
 }
 
 }  // namespace
@@ -96,7 +98,7 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
   nlohmann::json ranks = nlohmann::json::array();
   for (const auto& r : rank_summaries(outcome.results))
     ranks.push_back({{"rank", r.rank}, {"host", r.host}, {"tests", r.tests}, {"busy_s", r.busy_s}});
-  const nlohmann::json report = {
+  nlohmann::json report = {
       {"created", plan.created_unix},
       {"duration", outcome.duration_s},
       {"exitcode", exit_code},
@@ -106,13 +108,15 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
       {"summary", {{"passed", s.passed}, {"failed", s.failed}, {"skipped", s.skipped}, {"error", s.error},
                    {"xfailed", s.xfailed}, {"xpassed", s.xpassed},
                    {"total", s.total()}, {"collected", plan.tests.size()}, {"deselected", plan.deselected}}},
-      {"collectors", collectors},
-      {"tests", tests},
       {"warnings", outcome.warnings},
       {"harness", {{"schema_version", kReportHarnessSchemaVersion}, {"version", TELLUS_HARNESS_VERSION}, {"command_line", redact_command_line(plan.command_line)}, {"profile", plan.profile},
                    {"output_dir", plan.output_dir}, {"schedule", plan.schedule}, {"maxfail", plan.maxfail},
-                   {"ranks_requested", plan.ranks}, {"ranks", ranks}, {"interrupted", outcome.interrupted},
-                   {"tests", harness_tests}, {"perf_keys", perf_keys}}}};
+                   {"ranks_requested", plan.ranks}, {"ranks", ranks}, {"interrupted", outcome.interrupted}}}};
+  // The per-test arrays are moved in, not listed above: an initializer list copies them.
+  report["collectors"] = std::move(collectors);
+  report["tests"] = std::move(tests);
+  report["harness"]["tests"] = std::move(harness_tests);
+  report["harness"]["perf_keys"] = std::move(perf_keys);
   write_file_atomically(path, dump_json(report, 2) + "\n");
 }
 

@@ -65,9 +65,10 @@ class Executor {
   // Tests it can start now: slots not running a test, less those taken and still waiting
   // (negative while tests taken for lookahead slots wait).
   int free_slots() const;
-  // pytest tests this rank may take beyond its free slots: up to two queued behind each busy
-  // worker whose test is expected to be short, so that the worker goes straight on instead of
-  // waiting for the rank to claim the next one (pytest-xdist keeps tests queued the same way).
+  // pytest tests this rank may take beyond its free slots: queued behind each busy worker
+  // whose test is expected to be short, two or more as long as they add up to a few
+  // milliseconds of work, so that the worker goes straight on instead of waiting for the rank
+  // to claim the next one (pytest-xdist keeps tests queued the same way).
   // A rank takes free_slots() + lookahead_slots().
   int lookahead_slots() const;
   bool idle() const;
@@ -114,6 +115,7 @@ class Executor {
   void begin_on_worker(Running& r);
   Running* on_worker(const PytestWorker& w, bool queued) const;  // its current test, or its next queued one
   int queued_on(const PytestWorker& w) const;
+  int queue_room(const PytestWorker& w) const;
   bool can_queue_on(const PytestWorker& w) const;
   void requeue(Running& r);
   void finish_unstarted(Running& r);  // a queued test of a worker stopped with the run

@@ -68,6 +68,7 @@ class PytestWorker {
 
   bool keep_workspace = false;  // a test here did not pass: its tmp_path stays for the user
   bool retiring = false;        // being killed: runs no more tests
+  double recent_test_s = 0;     // its recent time per test (a moving average), for the lookahead
 
  private:
   void take_line(const std::string& line, PytestWorkerNews& news);
