@@ -35,6 +35,9 @@ po::options_description run_options_description(RunRequest& r, std::vector<std::
       ("progress", po::value(&r.progress)->default_value("auto"), "auto, lines or none (rank 0, on stderr)")
       ("perf-store", po::value(&r.perf_store), "perf-trend store (default TELLUS_PERF_STORE or ~/.tellus_perf; none: off)")
       ("webhook", po::value(&r.webhook), "alert webhook URL (default TELLUS_ALERT_WEBHOOK, else the profile's; none: off)")
+      ("resume", po::value(&r.resume_dir), "continue the killed or interrupted run in DIR: its unfinished tests run, one report covers all")
+      ("last-failed", po::value(&r.previous_run_dir)->implicit_value(""), "=DIR: run only the tests that failed in DIR (default: the latest run under tellus-results)")
+      ("failed-first", po::value(&r.previous_run_dir)->implicit_value(""), "=DIR: run those tests first, then the rest")
       ("python", po::value(&r.python), "Python with pytest for pytest paths (else TELLUS_PYTHON, the profile's python:, python3)")
       ("paths", po::value(&r.paths)->composing(), "suite files or directories");
   return d;
@@ -62,6 +65,20 @@ std::optional<RunRequest> parse_run_options(const Arguments& args, bool print_he
   if (vm.count("exitfirst")) request.maxfail = 1;
   request.collect_only = vm.count("collect-only") > 0;
   request.keep_workspaces = vm.count("keep-workspaces") > 0;
+  request.last_failed = vm.count("last-failed") > 0;
+  request.failed_first = vm.count("failed-first") > 0;
+  if (request.last_failed && request.failed_first) throw UserError("--last-failed and --failed-first exclude each other: choose one");
+  if (!request.resume_dir.empty()) {
+    // The run's own plan continues: nothing that would plan another applies.
+    for (const char* planning : {"paths", "env-config", "profiles-dir", "timeout-multiplier", "max-concurrent", "timeout", "m", "k",
+                                 "maxfail", "exitfirst", "collect-only", "output-dir", "json-report-file", "junitxml",
+                                 "schedule", "python", "last-failed", "failed-first"})
+      if (vm.count(planning) && !vm[planning].defaulted())
+        throw UserError(std::string("--resume continues the plan of ") + request.resume_dir + ": it takes no " +
+                        (std::string(planning) == "paths" ? std::string("PATH") : (std::string(planning).size() == 1 ? "-" : "--") + std::string(planning)) +
+                        " (start a new run for another plan)");
+    if (!request.pytest_args.empty()) throw UserError("--resume continues the plan of " + request.resume_dir + ": it takes no --pytest-args");
+  }
   if (request.progress != "auto" && request.progress != "lines" && request.progress != "none")
     throw UserError("--progress must be auto, lines or none, got '" + request.progress + "'");
   request.command_line = args;

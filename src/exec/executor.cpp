@@ -118,8 +118,9 @@ void Executor::start_waiting() {
 
 // A test that never got running: returned by the next wait().
 void Executor::end_early(int index, const TestSpec& spec, Outcome outcome, const char* phase, const std::string& why,
-                         double start_unix) {
+                         double start_unix, bool stopped_by_run) {
   TestResult r;
+  r.stopped_by_run = stopped_by_run;
   r.index = index;
   r.nodeid = spec.nodeid;
   r.outcome = outcome;
@@ -338,7 +339,7 @@ void Executor::enforce_limits() {
 
 void Executor::stop_all(const std::string& reason) {
   const auto now = Clock::now();
-  for (const auto& w : waiting_) end_early(w.index, w.spec, Outcome::kError, "setup", reason, now_unix());  // never started
+  for (const auto& w : waiting_) end_early(w.index, w.spec, Outcome::kError, "setup", reason, now_unix(), true);  // never started
   waiting_.clear();
   for (auto& r : running_) {
     if (r->stop != StopReason::kNone) continue;
@@ -393,6 +394,7 @@ void Executor::finish(Running& r, const ChildExit& exit, std::vector<TestResult>
   } else if (r.stop == StopReason::kStopped) {
     res.outcome = Outcome::kError;
     res.longrepr = r.stop_message;
+    res.stopped_by_run = true;
   } else if (r.stop != StopReason::kNone) {
     res.outcome = Outcome::kFailed;
     res.longrepr = r.stop_message;

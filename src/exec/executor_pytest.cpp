@@ -71,6 +71,7 @@ PytestWorker& Executor::add_worker(const std::string& manifest) {
   setup.output_dir = policy_.output_dir;
   setup.capture_bytes = policy_.capture_bytes;
   setup.manifest = manifest;
+  setup.attempt = policy_.attempt;
   for (char** e = environ; *e; ++e) setup.env.emplace_back(*e);
   setup.test = {"", policy_.rank, policy_.profile_name, policy_.max_concurrent, policy_.network_simulation};
   if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
@@ -285,7 +286,7 @@ void Executor::serve_workers(std::vector<TestResult>& done) {
 }
 
 void Executor::finish_unstarted(Running& r) {
-  end_early(r.index, r.spec, Outcome::kError, "setup", r.stop_message, now_unix());
+  end_early(r.index, r.spec, Outcome::kError, "setup", r.stop_message, now_unix(), true);
 }
 
 void Executor::finish_pytest(Running& r, const PytestOutcome& outcome, std::vector<TestResult>& done) {
@@ -302,6 +303,7 @@ void Executor::finish_pytest(Running& r, const PytestOutcome& outcome, std::vect
     // The harness was already stopping it (a timeout, a limit, an interrupt) when it ended:
     // its verdict stands, and the worker, signalled, is not used again.
     res.outcome = r.stop == StopReason::kStopped ? Outcome::kError : Outcome::kFailed;
+    res.stopped_by_run = r.stop == StopReason::kStopped;
     res.longrepr = r.stop_message;
     r.worker->retiring = true;
     r.worker->process().kill_all();

@@ -22,7 +22,8 @@ PytestOutcome outcome_from(const nlohmann::json& result);
 }  // namespace
 
 PytestWorker::PytestWorker(const PytestWorkerSetup& setup, int rank, int id) {
-  workspace_ = create_workspace(setup.output_dir, "pytest+r" + std::to_string(rank) + "w" + std::to_string(id));
+  const std::string attempt = setup.attempt > 1 ? "a" + std::to_string(setup.attempt) : "";
+  workspace_ = create_workspace(setup.output_dir, "pytest+" + attempt + "r" + std::to_string(rank) + "w" + std::to_string(id));
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
     throw std::runtime_error(std::string("socketpair: ") + std::strerror(errno));

@@ -36,6 +36,9 @@ std::string encode_run_plan(const RunPlan& plan) {
                       {"deselected", plan.deselected},
                       {"pytest", {{"python", plan.pytest.python}, {"python_source", plan.pytest.python_source},
                                   {"cwd", plan.pytest.cwd}, {"args", plan.pytest.args}}}};
+  auto& attempts = j["attempts"] = nlohmann::json::array();
+  for (const auto& a : plan.attempts)
+    attempts.push_back({{"attempt", a.number}, {"started", a.started_unix}, {"ranks", a.ranks}});
   auto& tests = j["tests"] = nlohmann::json::array();
   tests.get_ref<nlohmann::json::array_t&>().reserve(plan.tests.size());
   for (const auto& t : plan.tests) {
@@ -106,6 +109,10 @@ RunPlan decode_run_plan(const std::string& text) {
     plan.pytest.cwd = p->at("cwd").get<std::string>();
     plan.pytest.args = p->at("args").get<std::vector<std::string>>();
   }
+  if (const auto a = j.find("attempts"); a != j.end())
+    for (const auto& attempt : *a)
+      plan.attempts.push_back({attempt.at("attempt").get<int>(), attempt.at("started").get<double>(), attempt.at("ranks").get<int>()});
+  if (plan.attempts.empty()) plan.attempts.push_back({1, plan.created_unix, plan.ranks});
   return plan;
 }
 

@@ -69,7 +69,7 @@ nlohmann::json pytest_test(const CollectedTest& t, const TestResult& r) {
 nlohmann::json harness_test(const TestResult& r) {
   nlohmann::json j = {{"nodeid", r.nodeid}, {"rank", r.rank}, {"host", r.host}, {"start", r.start_unix}, {"stop", r.stop_unix},
                       {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
-                      {"leftover_processes", r.leftover_processes}, {"workspace", r.workspace}};
+                      {"leftover_processes", r.leftover_processes}, {"workspace", r.workspace}, {"attempt", r.attempt}};
   j["metrics"] = nlohmann::json::parse(r.metrics_json, nullptr, false, true);
   return j;
 }
@@ -117,6 +117,8 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
   report["tests"] = std::move(tests);
   report["harness"]["tests"] = std::move(harness_tests);
   report["harness"]["perf_keys"] = std::move(perf_keys);
+  auto& attempts = report["harness"]["attempts"] = nlohmann::json::array();
+  for (const auto& a : plan.attempts) attempts.push_back({{"attempt", a.number}, {"started", a.started_unix}, {"ranks", a.ranks}});
   write_file_atomically(path, dump_json(report, 2) + "\n");
 }
 

@@ -22,8 +22,12 @@ void print_terminal_summary(const RunOutcome& outcome, std::FILE* out) {
                        std::to_string(s.skipped) + " skipped, ";
   if (s.xfailed > 0) counts += std::to_string(s.xfailed) + " xfailed, ";
   if (s.xpassed > 0) counts += std::to_string(s.xpassed) + " xpassed, ";
-  std::fprintf(out, "%s%d error in %.2fs (profile %s, %d ranks)\n", counts.c_str(), s.error, outcome.duration_s,
-               outcome.plan.profile.name.c_str(), outcome.plan.ranks);
+  // A resumed run: this attempt's ranks, and which attempt it was.
+  const auto& attempts = outcome.plan.attempts;
+  const int ranks = attempts.empty() ? outcome.plan.ranks : attempts.back().ranks;
+  const std::string attempt = attempts.size() > 1 ? ", attempt " + std::to_string(attempts.back().number) : "";
+  std::fprintf(out, "%s%d error in %.2fs (profile %s, %d ranks%s)\n", counts.c_str(), s.error, outcome.duration_s,
+               outcome.plan.profile.name.c_str(), ranks, attempt.c_str());
   if (outcome.interrupted) std::fprintf(out, "!!! run interrupted: unfinished tests are reported as errors !!!\n");
   for (const auto& w : outcome.warnings) std::fprintf(out, "warning: %s\n", w.c_str());
   std::fprintf(out, "JSON report:  %s\nJUnit report: %s\nHTML report:  %s\n", outcome.plan.json_report_path.c_str(),

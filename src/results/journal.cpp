@@ -29,8 +29,17 @@ Journal::Journal(const std::string& output_dir, int rank, std::string run_id) : 
   std::error_code ec;
   fs::create_directories(dir, ec);
   path_ = (dir / ("rank-" + std::to_string(rank) + ".jsonl")).string();
-  fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0) failure_ = "cannot open journal " + path_ + ": " + std::strerror(errno);
+  fd_ = open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    failure_ = "cannot open journal " + path_ + ": " + std::strerror(errno);
+    return;
+  }
+  // A resumed run appends to the journal of an attempt that was killed, perhaps mid-line:
+  // that torn line ends here, so that it is skipped alone and the next result is whole.
+  char last = '\n';
+  if (const off_t size = lseek(fd_, 0, SEEK_END); size > 0 && pread(fd_, &last, 1, size - 1) == 1 && last != '\n' &&
+                                                  write(fd_, "\n", 1) != 1)
+    failure_ = "cannot write journal " + path_ + ": " + std::strerror(errno);
 }
 
 Journal::~Journal() {

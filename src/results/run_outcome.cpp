@@ -13,6 +13,8 @@ std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<
   std::vector<bool> have(plan.tests.size(), false);
   for (const auto& r : finished) {
     if (r.index < 0 || r.index >= static_cast<int>(results.size())) continue;
+    // A test of a resumed run may have a result of each attempt: the latest stands.
+    if (have[r.index] && results[r.index].attempt > r.attempt) continue;
     results[r.index] = r;
     have[r.index] = true;
   }
@@ -44,6 +46,18 @@ RunOutcome assemble_outcome(RunPlan plan, const std::vector<TestResult>& finishe
   outcome.duration_s = duration_s;
   outcome.plan = std::move(plan);
   return outcome;
+}
+
+std::vector<TestResult> latest_attempts(std::vector<TestResult> results) {
+  std::map<int, TestResult> latest;
+  for (auto& r : results) {
+    auto it = latest.find(r.index);
+    if (it == latest.end() || it->second.attempt <= r.attempt) latest[r.index] = std::move(r);
+  }
+  std::vector<TestResult> out;
+  out.reserve(latest.size());
+  for (auto& [index, r] : latest) out.push_back(std::move(r));
+  return out;
 }
 
 bool unfinished_runnable(const RunPlan& plan, const std::vector<TestResult>& finished) {

@@ -41,7 +41,7 @@ nlohmann::json result_fields(const TestResult& r) {
        {"start", r.start_unix}, {"stop", r.stop_unix}, {"rank", r.rank}, {"host", r.host},
        {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
        {"leftover_processes", r.leftover_processes},
-       {"workspace", r.workspace}, {"metrics", metrics}};
+       {"workspace", r.workspace}, {"metrics", metrics}, {"attempt", r.attempt}, {"stopped_by_run", r.stopped_by_run}};
 }
 }  // namespace
 
@@ -97,6 +97,8 @@ void from_json(const nlohmann::json& j, TestResult& r) {
   r.peak_memory_mb = j.value("peak_memory_mb", 0.0);
   r.leftover_processes = int_field(j, "leftover_processes", 0);
   r.workspace = j.value("workspace", "");
+  r.attempt = int_field(j, "attempt", 1);
+  r.stopped_by_run = j.value("stopped_by_run", false);
   r.metrics_json = j.contains("metrics") ? j["metrics"].dump() : "{}";
   if (const auto it = j.find("pytest"); it != j.end() && it->is_object()) r.pytest_report_json = it->dump();
 }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include "tellus_harness/report/publish.hpp"
 #include "tellus_harness/results/test_result_json.hpp"
 #include "tellus_harness/run/rank_loop.hpp"
+#include "tellus_harness/run/resume.hpp"
 #include "tellus_harness/workloads/workload.hpp"
 
 namespace tellus_harness {
@@ -26,12 +28,15 @@ namespace {
 
 constexpr int kProceed = -1;
 
-// Rank 0: groups of test indices, one per rank, over the tests that are not skipped.
-std::vector<std::vector<int>> partition_plan(const RunPlan& plan, int ranks, std::vector<double>& durations) {
+// Rank 0: groups of test indices, one per rank, over the tests that are not skipped and have
+// no result yet (`done`: a resumed run's earlier attempts). Each rank starts plan.run_first's
+// tests before its others.
+std::vector<std::vector<int>> partition_plan(const RunPlan& plan, int ranks, const std::vector<bool>& done,
+                                             std::vector<double>& durations) {
   std::vector<int> runnable;
   std::vector<double> expected;
   for (std::size_t i = 0; i < plan.tests.size(); ++i) {
-    if (!plan.tests[i].runnable()) continue;
+    if (!plan.tests[i].runnable() || done[i]) continue;
     runnable.push_back(static_cast<int>(i));
     expected.push_back(plan.tests[i].spec.expected_duration_s);
   }
@@ -43,6 +48,11 @@ std::vector<std::vector<int>> partition_plan(const RunPlan& plan, int ranks, std
                     : partition_longest_first(expected, ranks);
   for (auto& g : groups)
     for (int& k : g) k = runnable[k];  // positions among runnable tests -> test indices
+  if (!plan.run_first.empty()) {
+    std::vector<bool> first(plan.tests.size(), false);
+    for (int i : plan.run_first) first[i] = true;
+    for (auto& g : groups) std::stable_partition(g.begin(), g.end(), [&](int i) { return first[i]; });
+  }
   return groups;
 }
 
@@ -61,6 +71,7 @@ ExecutionPolicy policy_for(const RunPlan& plan, const RunRequest& request, int r
   p.pytest = plan.pytest;
   p.worker_collect_limit_s = kPytestCollectionLimitSeconds;
   p.rank = rank;
+  p.attempt = plan.attempt();
   return p;
 }
 
@@ -78,7 +89,17 @@ int finish_run(RunOutcome& outcome, const RunRequest& request, std::vector<PerfR
   std::string perf_file;
   if (const std::string store = resolve_perf_store(request.perf_store); !store.empty()) {
     try {
-      history.push_back(perf_run_from(outcome));
+      PerfRun run = perf_run_from(outcome);
+      // A resumed run whose earlier attempt recorded itself (it was interrupted, not killed)
+      // records only what is new.
+      for (const auto& earlier : history)
+        if (earlier.run_id == run.run_id)
+          for (const auto& [key, unused] : earlier.tests) {
+            run.tests.erase(key);
+            run.metrics.erase(key);
+            run.directions.erase(key);
+          }
+      history.push_back(std::move(run));
       perf_file = write_perf_run(store, history.back());
       trends.histories = metric_histories(history);
       std::set<std::string> ours;
@@ -131,6 +152,8 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   const bool root = mpi.rank() == 0;
 
   RunPlan plan;
+  std::vector<TestResult> earlier;  // rank 0, --resume: the results of the run's earlier attempts
+  const bool resuming = !request.resume_dir.empty();
   std::vector<PerfRun> history;  // rank 0: the perf-trend store's recent runs, read once
   std::vector<std::string> history_warnings;
   int status = kProceed;
@@ -141,7 +164,23 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   if (root) {
     try {
       if (!request.collect_only) history = load_recent_history(request.perf_store, history_warnings);
-      plan = prepare_run_plan(request, mpi.size(), !request.collect_only);
+      if (resuming) {
+        ResumePoint point = load_resume_point(request.resume_dir, mpi.size(), history_warnings);
+        if (point.complete) {
+          const RunOutcome done = assemble_outcome(std::move(point.plan), point.finished, 0);
+          std::printf("tellus-harness: the run in %s has finished (every test has a result): nothing to resume; "
+                      "its reports are in %s\n", request.resume_dir.c_str(), request.resume_dir.c_str());
+          status = exit_code_for(done);
+        } else {
+          plan = std::move(point.plan);
+          earlier = std::move(point.finished);
+          std::printf("tellus-harness: resuming the run in %s (attempt %d): %zu of its tests have results\n",
+                      request.resume_dir.c_str(), plan.attempt(), earlier.size());
+        }
+        std::fflush(stdout);
+      } else {
+        plan = prepare_run_plan(request, mpi.size(), !request.collect_only);
+      }
     } catch (const UserError& e) {
       fail(e);
     }
@@ -155,14 +194,14 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   PytestCollector collect_pytest;
   if (plan.pytest.used() && !request.collect_only) {
     executor = std::make_unique<Executor>(policy_for(plan, request, mpi.rank()));
-    const std::string manifest = root ? plan.output_dir + "/collection.json" : "";
+    const std::string manifest = root && !resuming ? plan.output_dir + "/collection.json" : "";
     executor->start_pytest_workers(manifest);
     collect_pytest = [&, manifest](double default_timeout_s) {
       return read_pytest_collection(executor->await_collecting_worker(kPytestCollectionLimitSeconds), manifest, plan.pytest,
                                     default_timeout_s);
     };
   }
-  if (root) {
+  if (root && !resuming) {
     try {
       complete_run_plan(plan, request, !request.collect_only, history, collect_pytest);
       if (request.collect_only) {
@@ -188,9 +227,18 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   std::vector<TestSpec> specs;  // rank 0: every test's, for the grants
   std::vector<double> durations;
   std::vector<std::vector<int>> groups;
+  int maxfail = plan.maxfail;
   if (root) {
     for (const auto& t : plan.tests) specs.push_back(t.spec);
-    groups = partition_plan(plan, mpi.size(), durations);
+    std::vector<bool> done(plan.tests.size(), false);
+    int failed_before = 0;
+    for (const auto& r : earlier) {
+      done[r.index] = true;
+      if (r.outcome == Outcome::kFailed || r.outcome == Outcome::kError) ++failed_before;
+    }
+    groups = partition_plan(plan, mpi.size(), done, durations);
+    // --maxfail counts the failures of the run's earlier attempts too.
+    if (maxfail > 0) maxfail = std::max(1, maxfail - failed_before);
   }
 
   Journal journal(plan.output_dir, mpi.rank(), plan.run_id);
@@ -204,13 +252,13 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     const bool terminal = request.progress == "auto" && isatty(STDERR_FILENO);
     progress = std::make_unique<ProgressDisplay>(runnable, show, terminal);
     pool = std::make_unique<WorkPool>(groups, durations, parse_schedule(plan.schedule) == Schedule::kLongestFirst,
-                                      plan.maxfail);
+                                      maxfail);
     auto channel = make_coordinator_channel(*pool, *progress, specs, mpi.size(), batch,
                                             [&finished](TestResult r) { finished.push_back(std::move(r)); });
-    run_rank_loop(*executor, *channel, journal, 0);
+    run_rank_loop(*executor, *channel, journal, 0, plan.attempt());
   } else {
     auto channel = make_worker_channel();
-    run_rank_loop(*executor, *channel, journal, mpi.rank());
+    run_rank_loop(*executor, *channel, journal, mpi.rank(), plan.attempt());
   }
 
   const auto cleanup_problems = executor->finish_cleanup();
@@ -236,12 +284,14 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
         r.outcome = Outcome::kSkipped;
         r.phase = "setup";
         r.longrepr = maxfail_reason(plan);
+        r.attempt = plan.attempt();
         journal.append(r);
         finished.push_back(std::move(r));
       }
     }
+    for (auto& r : finished) earlier.push_back(std::move(r));
     RunOutcome outcome = assemble_outcome(
-        std::move(plan), finished, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        std::move(plan), earlier, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     outcome.interrupted = ranks_interrupted;
     outcome.warnings = std::move(warnings);
     for (auto& w : history_warnings) outcome.warnings.push_back(std::move(w));

@@ -6,11 +6,12 @@
 
 namespace tellus_harness {
 
-void run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal, int rank) {
+void run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal, int rank, int attempt) {
   // A rank that cannot journal (a full disk) stops starting tests: a result it could not keep
   // would be lost to the next kill. What it has still reaches rank 0 and the reports.
   std::string stop_reason;
   auto record = [&](TestResult r) {
+    r.attempt = attempt;
     if (!journal.append(r) && stop_reason.empty()) {
       stop_reason = "rank " + std::to_string(rank) + " stopped: " + journal.failure();
       std::fprintf(stderr, "tellus-harness: error: %s; it starts no more tests (free space; finished results are kept)\n",
@@ -34,6 +35,7 @@ void run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal, i
         r.outcome = Outcome::kError;
         r.phase = "setup";
         r.longrepr = interrupted() ? interrupt_reason() : stop_reason;
+        r.stopped_by_run = true;
         r.rank = rank;
         record(std::move(r));
       }

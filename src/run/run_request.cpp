@@ -22,6 +22,7 @@
 #include "tellus_harness/perf/trend_analysis.hpp"
 #include "tellus_harness/plan/partition.hpp"
 #include "tellus_harness/pytest/pytest_collection.hpp"
+#include "tellus_harness/run/last_failed.hpp"
 #include "tellus_harness/workloads/workload.hpp"
 
 namespace fs = std::filesystem;
@@ -43,10 +44,10 @@ std::string create_output_dir(const std::string& requested) {
     return requested;
   }
   const std::string stamp = utc_text(now_unix(), kDirectoryStamp);
-  fs::create_directories("tellus-results", ec);
-  if (ec) throw UserError("cannot create output directory 'tellus-results': " + ec.message());
+  fs::create_directories(kResultsRoot, ec);
+  if (ec) throw UserError(std::string("cannot create output directory '") + kResultsRoot + "': " + ec.message());
   for (int n = 1;; ++n) {
-    const std::string dir = "tellus-results/" + std::string(stamp) + (n == 1 ? "" : "-" + std::to_string(n));
+    const std::string dir = std::string(kResultsRoot) + "/" + stamp + (n == 1 ? "" : "-" + std::to_string(n));
     if (mkdir(dir.c_str(), 0755) == 0) return dir;
     if (errno != EEXIST) throw UserError("cannot create output directory '" + dir + "': " + std::strerror(errno));
   }
@@ -159,6 +160,7 @@ RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_outpu
   plan.schedule = request.schedule;
   plan.maxfail = request.maxfail;
   plan.run_id = new_run_id();
+  plan.attempts = {{1, plan.created_unix, ranks}};
   // pytest workers start while rank 0 collects, and their workspaces need the directory.
   if (create_output && plan.pytest.used()) create_output_for(plan, request);
   return plan;
@@ -172,6 +174,11 @@ void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_out
   plan.tests = std::move(selection.tests);
   apply_duration_history(plan, history);
   plan.deselected = selection.deselected;
+  if (request.last_failed || request.failed_first) {
+    std::vector<std::string> warnings;
+    apply_previous_failures(plan, previous_failures(request.previous_run_dir, plan.output_dir, warnings), request.last_failed);
+    for (const auto& w : warnings) std::fprintf(stderr, "tellus-harness: warning: %s\n", w.c_str());
+  }
   if (!create_output) return;
   if (plan.output_dir.empty()) create_output_for(plan, request);
   try {

@@ -40,6 +40,7 @@ struct ExecutionPolicy {
   std::size_t capture_bytes = 64 * 1024;  // per stream
   bool keep_workspaces = false;
   int rank = 0;
+  int attempt = 1;  // the run's attempt (run.json's attempts)
   std::string host;
   std::string self_exe;
   std::string contain_exe;  // tellus-contain; found beside self_exe (or the build's) when empty
@@ -101,7 +102,7 @@ class Executor {
   void start_waiting();
   void launch(int index, const TestSpec& spec);
   void end_early(int index, const TestSpec& spec, Outcome outcome, const char* phase, const std::string& why,
-                 double start_unix);
+                 double start_unix, bool stopped_by_run = false);
   void finish(Running& r, const struct ChildExit& exit, std::vector<TestResult>& done);
   void finish_dead_worker_test(Running& r, const struct ChildExit& exit, TestResult res, std::vector<TestResult>& done);
   void kill_now(Running& r, std::chrono::steady_clock::time_point now);

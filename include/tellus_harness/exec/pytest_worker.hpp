@@ -25,6 +25,7 @@ struct PytestWorkerSetup {
   TestEnvironment test;                // what the harness adds (the workspace is the worker's)
   std::size_t capture_bytes = 64 * 1024;
   std::string manifest;                // when set: the worker also writes its collection here
+  int attempt = 1;                     // the run's attempt (a resumed run's workers are new ones)
 };
 
 // One test's outcome as the worker reported it.
@@ -46,7 +47,8 @@ struct PytestWorkerNews {
 
 class PytestWorker {
  public:
-  // Creates the workspace (<output_dir>/work/pytest+r<rank>w<id>) and starts pytest. Throws
+  // Creates the workspace (<output_dir>/work/pytest+r<rank>w<id>, pytest+a<attempt>r<rank>w<id>
+  // from a resumed run's second attempt on) and starts pytest. Throws
   // std::runtime_error (or SpawnFailure) when it cannot.
   PytestWorker(const PytestWorkerSetup& setup, int rank, int id);
   ~PytestWorker();

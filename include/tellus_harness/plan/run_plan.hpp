@@ -14,6 +14,13 @@ namespace tellus_harness {
 // run.json's format (docs/schemas/run.schema.json).
 inline constexpr int kRunPlanSchemaVersion = 1;
 
+// One launch of a run: the first, then one per `run --resume`.
+struct RunAttempt {
+  int number = 1;
+  double started_unix = 0;
+  int ranks = 1;
+};
+
 struct RunPlan {
   double created_unix = 0;
   std::string run_id;  // random; every journal line carries it
@@ -29,6 +36,9 @@ struct RunPlan {
   std::vector<CollectedTest> tests;
   std::size_t deselected = 0;
   PytestInvocation pytest;  // how the ranks start pytest workers; unused without pytest paths
+  std::vector<RunAttempt> attempts;  // the last is the one running
+  std::vector<int> run_first;        // tests each rank starts before its others (--failed-first); not recorded
+  int attempt() const { return attempts.empty() ? 1 : attempts.back().number; }
 };
 
 // atomically, to <output_dir>/run.json, with secrets redacted (redacted_for_record).

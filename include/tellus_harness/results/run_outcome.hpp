@@ -28,7 +28,7 @@ struct RunOutcome {
   std::vector<std::string> warnings;
 };
 
-// Places results by index, skips gated tests, and fills tests without a result as errors
+// Places results by index (of two for one test, the later attempt's), skips gated tests, and fills tests without a result as errors
 // with `missing_reason` ("run interrupted").
 std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<TestResult>& finished,
                                          const std::string& missing_reason);
@@ -39,6 +39,9 @@ std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<
 // (report --from) sees what is missing (unfinished_runnable).
 RunOutcome assemble_outcome(RunPlan plan, const std::vector<TestResult>& finished, double duration_s);
 bool unfinished_runnable(const RunPlan& plan, const std::vector<TestResult>& finished);
+
+// One result per test: of several (a resumed run's attempts), the latest attempt's.
+std::vector<TestResult> latest_attempts(std::vector<TestResult> results);
 
 Summary summarize(const std::vector<TestResult>& results);
 std::vector<RankSummary> rank_summaries(const std::vector<TestResult>& results);

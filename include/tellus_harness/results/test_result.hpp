@@ -30,6 +30,10 @@ struct TestResult {
   double peak_memory_mb = 0;
   int leftover_processes = 0;  // processes still running when the test ended, killed then
   std::string workspace;      // kept workspace path, empty once removed
+  int attempt = 1;             // the run's attempt that ran it: 1, then one more per --resume
+  // Ended by the run's own stop (an interrupt, a rank that could not journal), not by itself:
+  // --resume runs it again.
+  bool stopped_by_run = false;
   std::string metrics_json = "{}";  // {"metric": value} reported by the test
   // pytest tests: the worker's report, {"stages": {"setup": {...}, "call": ..., "teardown": ...},
   // "keywords": [...]} with pytest-json-report's fields per stage; empty for harness tests.

@@ -9,7 +9,8 @@ namespace tellus_harness {
 
 // One rank's loop: take tests while slots are free, wait for them, journal each result and
 // send it to rank 0 as it finishes, and serve the other ranks. On an interrupt it stops
-// taking work and ends its running tests. A rank keeps no result once it is sent.
-void run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal, int rank);
+// taking work and ends its running tests. A rank keeps no result once it is sent. Each result
+// carries the run's `attempt` (run.json's attempts: 1, then one more per --resume).
+void run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal, int rank, int attempt);
 
 }  // namespace tellus_harness

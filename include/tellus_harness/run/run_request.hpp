@@ -28,6 +28,10 @@ struct RunRequest {
   std::string progress = "auto";  // auto | lines | none
   std::string perf_store;         // empty: default_perf_store(); "none": do not record
   std::string webhook;            // empty: TELLUS_ALERT_WEBHOOK, else the profile's alert_webhook
+  std::string resume_dir;          // --resume: continue that run instead of planning one
+  bool last_failed = false;        // --last-failed: only the tests that failed in the previous run
+  bool failed_first = false;       // --failed-first: those first, then the rest
+  std::string previous_run_dir;    // their run (the option's value); empty: the latest under tellus-results
   std::string python;                     // --python: the interpreter for pytest paths
   std::vector<std::string> pytest_args;   // everything after --pytest-args
   std::vector<std::string> command_line;

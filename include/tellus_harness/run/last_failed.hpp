@@ -1,0 +1,31 @@
+#pragma once
+// `run --last-failed` and `--failed-first` (pytest's --lf and --ff): the tests that failed in
+// an earlier run go alone, or first.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tellus_harness/plan/run_plan.hpp"
+
+namespace tellus_harness {
+
+// The default place of runs (run_request.cpp makes tellus-results/<UTC time> there).
+inline constexpr char kResultsRoot[] = "tellus-results";
+
+struct PreviousFailures {
+  std::string run_dir;              // empty: no earlier run found
+  std::set<std::string> nodeids;    // its tests that failed or errored
+};
+
+// The run in `dir`, else the one under tellus-results started or resumed last, other than
+// `current_dir`: its tests that failed, errored or could not be collected (not one the run's
+// own stop ended).
+PreviousFailures previous_failures(const std::string& dir, const std::string& current_dir,
+                                   std::vector<std::string>& warnings);
+
+// --last-failed: keeps only the selected tests that failed before (the others count as
+// deselected); --failed-first: keeps all, those first (plan.run_first). Says on stdout what it
+// did, as pytest does; with no earlier failure among the selected tests every test runs.
+void apply_previous_failures(RunPlan& plan, const PreviousFailures& failures, bool only_failed);
+
+}  // namespace tellus_harness
