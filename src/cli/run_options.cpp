@@ -70,14 +70,18 @@ std::optional<RunRequest> parse_run_options(const Arguments& args, bool print_he
   if (request.last_failed && request.failed_first) throw UserError("--last-failed and --failed-first exclude each other: choose one");
   if (!request.resume_dir.empty()) {
     // The run's own plan continues: nothing that would plan another applies.
-    for (const char* planning : {"paths", "env-config", "profiles-dir", "timeout-multiplier", "max-concurrent", "timeout", "m", "k",
-                                 "maxfail", "exitfirst", "collect-only", "output-dir", "json-report-file", "junitxml",
-                                 "schedule", "python", "last-failed", "failed-first"})
-      if (vm.count(planning) && !vm[planning].defaulted())
-        throw UserError(std::string("--resume continues the plan of ") + request.resume_dir + ": it takes no " +
-                        (std::string(planning) == "paths" ? std::string("PATH") : (std::string(planning).size() == 1 ? "-" : "--") + std::string(planning)) +
-                        " (start a new run for another plan)");
-    if (!request.pytest_args.empty()) throw UserError("--resume continues the plan of " + request.resume_dir + ": it takes no --pytest-args");
+    auto refuse = [&](const std::string& what) {
+      throw UserError("--resume continues the plan of " + request.resume_dir + ": it takes no " + what +
+                      " (start a new run for another plan)");
+    };
+    if (vm.count("paths")) refuse("PATH");
+    if (!request.selection.marker_expression.empty()) refuse("-m");
+    if (!request.selection.keyword_expression.empty()) refuse("-k");
+    if (!request.pytest_args.empty()) refuse("--pytest-args");
+    for (const char* planning : {"env-config", "profiles-dir", "timeout-multiplier", "max-concurrent", "timeout", "maxfail",
+                                 "exitfirst", "collect-only", "output-dir", "json-report-file", "junitxml", "schedule",
+                                 "python", "last-failed", "failed-first"})
+      if (vm.count(planning) && !vm[planning].defaulted()) refuse(std::string("--") + planning);
   }
   if (request.progress != "auto" && request.progress != "lines" && request.progress != "none")
     throw UserError("--progress must be auto, lines or none, got '" + request.progress + "'");

@@ -148,6 +148,39 @@ TEST_CASE("journals survive a torn last line") {
   CHECK_THAT(warnings[0], Catch::Contains("rank-3.jsonl:2"));
 }
 
+TEST_CASE("a resumed attempt's journal appends after a torn line, and its results win over earlier attempts") {
+  const std::string dir = fresh_temp_dir("journal-resumed");
+  TestResult r;
+  r.index = 0;
+  r.nodeid = "x::y";
+  r.outcome = Outcome::kError;
+  r.stopped_by_run = true;
+  {
+    Journal j(dir, 0, "run-a");
+    j.append(r);
+    std::ofstream(j.path(), std::ios::app) << "{\"index\": 1, \"nodeid\": \"x::";  // killed mid-write
+  }
+  {
+    Journal j(dir, 0, "run-a");  // the second attempt's rank 0
+    r.outcome = Outcome::kPassed;
+    r.stopped_by_run = false;
+    r.attempt = 2;
+    REQUIRE(j.append(r));
+  }
+  std::vector<std::string> warnings;
+  const auto results = read_journals(dir, "run-a", warnings);
+  REQUIRE(results.size() == 2);
+  CHECK(warnings.size() == 1);  // the torn line alone
+  CHECK(results[0].stopped_by_run);
+  CHECK(results[1].attempt == 2);
+  const auto latest = latest_attempts({results[1], results[0]});
+  REQUIRE(latest.size() == 1);
+  CHECK(latest[0].outcome == Outcome::kPassed);
+  RunPlan plan;
+  plan.tests.push_back({});
+  CHECK(complete_results(plan, {results[1], results[0]}, "lost")[0].outcome == Outcome::kPassed);
+}
+
 TEST_CASE("journals: another run's lines, deep nesting and junk are skipped with a warning, never fatal") {
   const std::string dir = fresh_temp_dir("journal-hostile");
   {

@@ -1,0 +1,161 @@
+// The nightly loop's reruns: a killed run resumed on another number of ranks, and the tests
+// that failed last time run alone or first.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "harness_process.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Every journal line of a run, parsed.
+std::vector<nlohmann::json> journal_lines(const std::string& out) {
+  std::vector<nlohmann::json> lines;
+  for (const auto& f : fs::directory_iterator(out + "/journal")) {
+    std::ifstream in(f.path());
+    for (std::string line; std::getline(in, line);) {
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (!j.is_discarded()) lines.push_back(std::move(j));
+    }
+  }
+  return lines;
+}
+
+std::vector<std::string> outcomes_by_nodeid(const nlohmann::json& report, const std::string& outcome) {
+  std::vector<std::string> ids;
+  for (const auto& t : report["tests"])
+    if (t["outcome"] == outcome) ids.push_back(t["nodeid"]);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a run killed with kill -9 of a rank, resumed on another number of ranks, runs every test once") {
+  const auto out = fresh_output_dir("resume");
+  const std::string mark = out + ".resumed";
+  const std::string pid_file = out + ".victim.pid";
+  fs::remove(mark);
+  fs::remove(pid_file);
+  std::thread killer([&] {
+    for (int i = 0; i < 300 && !fs::exists(pid_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the quick tests finish meanwhile
+    pid_t pid = 0;
+    std::ifstream(pid_file) >> pid;
+    if (pid > 0) kill(pid, SIGKILL);
+  });
+  const std::string env = "VICTIM_PID_FILE=" + pid_file + " RESUME_MARK=" + mark + " ";
+  const auto first = run_shell(env + TELLUS_MPIEXEC " -n 3 --oversubscribe " TELLUS_HARNESS_EXE " run " +
+                               fixture("suites/resume.yaml") + " --max-concurrent 2 --progress none --perf-store none --output-dir " + out);
+  killer.join();
+  REQUIRE(first.exit_code != 0);
+  REQUIRE_FALSE(fs::exists(out + "/report.json"));  // killed: no report yet
+  const auto before = journal_lines(out);
+
+  std::ofstream(mark) << "resumed\n";
+  const auto resumed = run_shell(env + TELLUS_MPIEXEC " -n 2 --oversubscribe " TELLUS_HARNESS_EXE " run --resume " + out +
+                                 " --progress none --perf-store none");
+  CHECK(resumed.exit_code == 1);  // `fails` fails
+  CHECK_THAT(resumed.out, Catch::Contains("resuming the run in " + out + " (attempt 2)"));
+  CHECK_THAT(resumed.out, Catch::Contains("11 passed, 1 failed, 0 skipped, 0 error"));
+  CHECK_THAT(resumed.out, Catch::Contains("2 ranks, attempt 2"));
+
+  const auto report = read_json(out + "/report.json");
+  CHECK(report["summary"]["total"] == 12);
+  CHECK(report["summary"]["passed"] == 11);
+  REQUIRE(report["harness"]["attempts"].size() == 2);
+  CHECK(report["harness"]["attempts"][0]["ranks"] == 3);
+  CHECK(report["harness"]["attempts"][1]["ranks"] == 2);
+  // What the first attempt finished ran once, in it; the rest ran in the second.
+  std::map<std::string, int> finished_first;
+  for (const auto& line : before)
+    if (!line.value("stopped_by_run", false)) ++finished_first[line["nodeid"].get<std::string>()];
+  CHECK(finished_first.size() >= 8);  // the quick tests
+  CHECK(finished_first.count("resume.yaml::victim") == 0);
+  std::map<std::string, int> runs;
+  for (const auto& line : journal_lines(out))
+    if (!line.value("stopped_by_run", false)) ++runs[line["nodeid"].get<std::string>()];
+  CHECK(runs.size() == 12);
+  for (const auto& [nodeid, n] : runs) CHECK(n == 1);
+  for (const auto& t : report["harness"]["tests"])
+    CHECK(t["attempt"] == (finished_first.count(t["nodeid"].get<std::string>()) ? 1 : 2));
+
+  // Resuming it again: it has finished; nothing runs, the exit code is its report's.
+  const auto again = run_harness(0, "run --resume " + out + " --progress none --perf-store none");
+  CHECK(again.exit_code == 1);
+  CHECK_THAT(again.out, Catch::Contains("has finished"));
+  CHECK(journal_lines(out).size() == before.size() + 12 - finished_first.size());
+}
+
+TEST_CASE("run --resume refuses what would plan another run, and a directory without a run") {
+  const auto out = fresh_output_dir("resume-usage");
+  auto r = run_harness(0, "run --resume " + out + " " + fixture("suites/last_failed.yaml"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--resume continues the plan of " + out + ": it takes no PATH"));
+  r = run_harness(0, "run --resume " + out + " -k pass");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("it takes no -k"));
+  r = run_harness(0, "run --resume " + out);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains(out + "/run.json: no run plan here"));
+}
+
+TEST_CASE("run --last-failed runs exactly the tests that failed last time, --failed-first runs them first") {
+  const auto root = fresh_output_dir("last-failed");
+  fs::create_directories(root);
+  const std::string in_root = "cd " + root + " && " TELLUS_MPIEXEC " -n 2 --oversubscribe " TELLUS_HARNESS_EXE " run " +
+                              fixture("suites/last_failed.yaml") + " --max-concurrent 1 --progress none --perf-store none ";
+  const auto first = run_shell(in_root);
+  CHECK(first.exit_code == 1);
+
+  // The latest run under tellus-results/: its two failures, alone.
+  const auto rerun = run_shell(in_root + "--last-failed");
+  CHECK(rerun.exit_code == 1);
+  CHECK_THAT(rerun.out, Catch::Contains("--last-failed: 2 tests that failed in tellus-results/"));
+  std::string latest;
+  for (const auto& d : fs::directory_iterator(root + "/tellus-results"))
+    if (latest.empty() || fs::last_write_time(d.path() / "run.json") > fs::last_write_time(fs::path(latest) / "run.json"))
+      latest = d.path().string();
+  auto report = read_json(latest + "/report.json");
+  CHECK(report["summary"]["total"] == 2);
+  CHECK(report["summary"]["deselected"] == 4);
+  auto failed = outcomes_by_nodeid(report, "failed");
+  std::sort(failed.begin(), failed.end());
+  REQUIRE(failed.size() == 2);
+  CHECK_THAT(failed[0], Catch::EndsWith("last_failed.yaml::fail1"));
+  CHECK_THAT(failed[1], Catch::EndsWith("last_failed.yaml::fail2"));
+
+  // From a named run, failures first: on each rank the failures start before any other test.
+  const auto ordered = run_shell(in_root + "--failed-first=" + latest + " --output-dir " + root + "/ff");
+  CHECK(ordered.exit_code == 1);
+  report = read_json(root + "/ff/report.json");
+  CHECK(report["summary"]["total"] == 6);
+  std::map<int, std::vector<std::pair<double, std::string>>> by_rank;
+  for (const auto& t : report["harness"]["tests"]) by_rank[t["rank"]].push_back({t["start"], t["nodeid"]});
+  int failures_seen = 0;
+  for (auto& [rank, tests] : by_rank) {
+    std::sort(tests.begin(), tests.end());
+    bool passes_started = false;
+    for (const auto& [start, nodeid] : tests) {
+      const bool failure = nodeid.find("::fail") != std::string::npos;
+      if (failure) {
+        CHECK_FALSE(passes_started);
+        ++failures_seen;
+      }
+      passes_started = passes_started || !failure;
+    }
+  }
+  CHECK(failures_seen == 2);
+
+  // Nothing of the selection failed before: every selected test runs, as under pytest.
+  const auto none = run_shell(in_root + "-k pass --last-failed=" + latest);
+  CHECK(none.exit_code == 0);
+  CHECK_THAT(none.out, Catch::Contains("no test of the selection failed in " + latest + ", running all 4 tests"));
+}
