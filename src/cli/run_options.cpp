@@ -35,6 +35,10 @@ po::options_description run_options_description(RunRequest& r, std::vector<std::
       ("progress", po::value(&r.progress)->default_value("auto"), "auto, lines or none (rank 0, on stderr)")
       ("perf-store", po::value(&r.perf_store), "perf-trend store (default TELLUS_PERF_STORE or ~/.tellus_perf; none: off)")
       ("webhook", po::value(&r.webhook), "alert webhook URL (default TELLUS_ALERT_WEBHOOK, else the profile's; none: off)")
+      ("reruns", po::value(&r.reruns.count)->default_value(0), "run a failed test again up to N times, on any rank; one that then passes is flaky")
+      ("reruns-delay", po::value(&r.reruns.delay_s)->default_value(0), "seconds before each rerun")
+      ("only-rerun", po::value(&r.reruns.only_matching), "rerun only failures whose message matches REGEX (ECMAScript)")
+      ("fail-on-flaky", "a test that passed only on a rerun fails the run")
       ("resume", po::value(&r.resume_dir), "continue the killed or interrupted run in DIR: its unfinished tests run, one report covers all")
       ("last-failed", po::value(&r.previous_run_dir)->implicit_value(""), "=DIR: run only the tests that failed in DIR (default: the latest run under tellus-results)")
       ("failed-first", po::value(&r.previous_run_dir)->implicit_value(""), "=DIR: run those tests first, then the rest")
@@ -65,6 +69,7 @@ std::optional<RunRequest> parse_run_options(const Arguments& args, bool print_he
   if (vm.count("exitfirst")) request.maxfail = 1;
   request.collect_only = vm.count("collect-only") > 0;
   request.keep_workspaces = vm.count("keep-workspaces") > 0;
+  request.reruns.fail_on_flaky = vm.count("fail-on-flaky") > 0;
   request.last_failed = vm.count("last-failed") > 0;
   request.failed_first = vm.count("failed-first") > 0;
   if (request.last_failed && request.failed_first) throw UserError("--last-failed and --failed-first exclude each other: choose one");
@@ -80,7 +85,8 @@ std::optional<RunRequest> parse_run_options(const Arguments& args, bool print_he
     if (!request.pytest_args.empty()) refuse("--pytest-args");
     for (const char* planning : {"env-config", "profiles-dir", "timeout-multiplier", "max-concurrent", "timeout", "maxfail",
                                  "exitfirst", "collect-only", "output-dir", "json-report-file", "junitxml", "schedule",
-                                 "python", "last-failed", "failed-first"})
+                                 "python", "last-failed", "failed-first", "reruns", "reruns-delay", "only-rerun",
+                                 "fail-on-flaky"})
       if (vm.count(planning) && !vm[planning].defaulted()) refuse(std::string("--") + planning);
   }
   if (request.progress != "auto" && request.progress != "lines" && request.progress != "none")

@@ -10,9 +10,9 @@ namespace tellus_harness {
 
 namespace {
 
-std::string grant_message(char type, const std::vector<int>& granted, const std::vector<TestSpec>& specs) {
+std::string grant_message(char type, const std::vector<GrantedTest>& granted) {
   nlohmann::json tests = nlohmann::json::array();
-  for (int i : granted) tests.push_back({i, specs[i]});
+  for (const auto& g : granted) tests.push_back({g.index, g.spec});
   return std::string(1, type) + " " + tests.dump();
 }
 
@@ -23,12 +23,19 @@ std::string first_line(const std::string& s, std::size_t max = 300) {
 
 }  // namespace
 
+ClaimCoordinator::ClaimCoordinator(WorkPool& pool, ProgressDisplay& progress, const std::vector<TestSpec>& specs,
+                                   int ranks, ResultSink sink, RerunPolicy reruns)
+    : pool_(pool), progress_(progress), specs_(specs), workers_left_(ranks > 1 ? ranks - 1 : 0), ranks_(ranks),
+      sink_(std::move(sink)), reruns_(std::move(reruns)), tries_(specs.size(), 0) {
+  if (!reruns_.only_matching.empty()) only_rerun_.emplace(reruns_.only_matching);
+}
+
 std::vector<std::pair<int, std::string>> ClaimCoordinator::first_grants(int batch) {
   std::vector<std::pair<int, std::string>> grants;
   for (int r = 1; r < ranks_; ++r) {
     const auto first = pool_.claim_own(r, batch);
     progress_.started(static_cast<int>(first.size()));
-    grants.emplace_back(r, grant_message('I', first, specs_));
+    grants.emplace_back(r, grant_message('I', granted_tests(first)));
   }
   return grants;
 }
@@ -42,7 +49,8 @@ std::optional<std::string> ClaimCoordinator::handle(int from, const std::string&
     in >> count;
     const auto granted = pool_.claim(from, count);
     progress_.started(static_cast<int>(granted.size()));
-    return grant_message('G', granted, specs_);
+    const bool hold = static_cast<int>(granted.size()) < count && pool_.may_get_more(reruns_.count > 0);
+    return grant_message(hold ? 'H' : 'G', granted_tests(granted));
   }
   if (type == 'F') {
     TestResult result = nlohmann::json::parse(text.substr(2)).get<TestResult>();
@@ -56,19 +64,45 @@ std::optional<std::string> ClaimCoordinator::handle(int from, const std::string&
 
 std::vector<GrantedTest> ClaimCoordinator::take_own(int count, bool& drained) {
   const auto granted = pool_.claim(0, count);
-  if (static_cast<int>(granted.size()) < count) drained = true;
+  if (static_cast<int>(granted.size()) < count && !pool_.may_get_more(reruns_.count > 0)) drained = true;
   progress_.started(static_cast<int>(granted.size()));
-  std::vector<GrantedTest> out;
-  for (int i : granted) out.push_back({i, specs_[i]});
-  return out;
+  return granted_tests(granted);
+}
+
+// A rerun gets a workspace of its own: the failed try's stays for the user. ('+' is in no
+// test's name.)
+std::vector<GrantedTest> ClaimCoordinator::granted_tests(const std::vector<int>& indices) const {
+  std::vector<GrantedTest> tests;
+  tests.reserve(indices.size());
+  for (int i : indices) {
+    tests.push_back({i, specs_[i]});
+    if (tries_[i] > 0 && !tests.back().spec.workspace_name.empty())
+      tests.back().spec.workspace_name += "+rerun" + std::to_string(tries_[i]);
+  }
+  return tests;
 }
 
 void ClaimCoordinator::finished(TestResult result) {
   if (result.index < 0 || result.index >= static_cast<int>(specs_.size()))
     throw std::runtime_error("a result for test " + std::to_string(result.index) + ", which the plan does not hold");
-  pool_.record_finish(result.outcome == Outcome::kFailed || result.outcome == Outcome::kError);
-  progress_.finished(result.outcome, specs_[result.index].nodeid, result.rank, first_line(result.longrepr));
+  const bool failed = result.outcome == Outcome::kFailed || result.outcome == Outcome::kError;
+  const bool again = failed && rerun_wanted(result);
+  ++tries_[result.index];
+  // A failure that is rerun counts towards --maxfail only if its last try fails too.
+  pool_.record_finish(failed && !again);
+  if (again) {
+    pool_.requeue(result.index, std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                                         std::chrono::duration<double>(reruns_.delay_s)));
+    progress_.rerun(specs_[result.index].nodeid, result.rank, first_line(result.longrepr));
+  } else {
+    progress_.finished(result.outcome, specs_[result.index].nodeid, result.rank, first_line(result.longrepr));
+  }
   sink_(std::move(result));
+}
+
+bool ClaimCoordinator::rerun_wanted(const TestResult& result) const {
+  if (tries_[result.index] >= reruns_.count || result.stopped_by_run || pool_.stopped()) return false;
+  return !only_rerun_ || std::regex_search(result.longrepr, *only_rerun_);
 }
 
 std::string claim_message(int count) { return "C " + std::to_string(count); }
@@ -78,6 +112,7 @@ std::string finish_message(const TestResult& r) { return "F " + test_result_line
 Grant parse_grant(const std::string& text) {
   Grant grant;
   grant.first = !text.empty() && text[0] == 'I';
+  grant.hold = !text.empty() && text[0] == 'H';
   for (const auto& t : nlohmann::json::parse(text.substr(2))) grant.tests.push_back({t.at(0).get<int>(), t.at(1).get<TestSpec>()});
   return grant;
 }

@@ -49,8 +49,8 @@ class Outbox {
 class CoordinatorChannel final : public WorkChannel {
  public:
   CoordinatorChannel(WorkPool& pool, ProgressDisplay& progress, const std::vector<TestSpec>& specs, int ranks,
-                     int first_batch, ResultSink sink)
-      : pool_(pool), progress_(progress), coordinator_(pool, progress, specs, ranks, std::move(sink)) {
+                     int first_batch, ResultSink sink, const RerunPolicy& reruns)
+      : pool_(pool), progress_(progress), coordinator_(pool, progress, specs, ranks, std::move(sink), reruns) {
     for (auto& [rank, grant] : coordinator_.first_grants(first_batch)) outbox_.send(std::move(grant), rank, kToWorker);
   }
 
@@ -107,7 +107,7 @@ class WorkerChannel final : public WorkChannel {
  public:
   std::vector<GrantedTest> take(int free_slots) override {
     if (awaiting_) return poll_grant();
-    if (drained_ || free_slots <= 0) return {};
+    if (drained_ || free_slots <= 0 || Clock::now() < hold_until_) return {};
     asked_ = free_slots;
     outbox_.send(claim_message(free_slots), 0, kToCoordinator);
     awaiting_ = true;
@@ -148,13 +148,18 @@ class WorkerChannel final : public WorkChannel {
     awaiting_ = false;
     Grant grant = parse_grant(text);
     // The first grant is sent unasked; a claim's with fewer than asked is the last.
-    if (!grant.first && static_cast<int>(grant.tests.size()) < asked_) drained_ = true;
+    if (!grant.first && !grant.hold && static_cast<int>(grant.tests.size()) < asked_) drained_ = true;
+    // Nothing more for now, but a failed test may come back for a rerun: ask again soon.
+    if (grant.hold && static_cast<int>(grant.tests.size()) < asked_) hold_until_ = Clock::now() + kHoldInterval;
     return std::move(grant.tests);
   }
 
+  using Clock = std::chrono::steady_clock;
+  static constexpr auto kHoldInterval = std::chrono::milliseconds(20);
   bool drained_ = false;
   bool awaiting_ = true;  // the first grant is on its way
   int asked_ = 0;
+  Clock::time_point hold_until_;
   Outbox outbox_;
 };
 
@@ -162,8 +167,8 @@ class WorkerChannel final : public WorkChannel {
 
 std::unique_ptr<WorkChannel> make_coordinator_channel(WorkPool& pool, ProgressDisplay& progress,
                                                       const std::vector<TestSpec>& specs, int ranks, int first_batch,
-                                                      ResultSink sink) {
-  return std::make_unique<CoordinatorChannel>(pool, progress, specs, ranks, first_batch, std::move(sink));
+                                                      ResultSink sink, const RerunPolicy& reruns) {
+  return std::make_unique<CoordinatorChannel>(pool, progress, specs, ranks, first_batch, std::move(sink), reruns);
 }
 
 std::unique_ptr<WorkChannel> make_worker_channel() { return std::make_unique<WorkerChannel>(); }

@@ -36,6 +36,8 @@ std::string encode_run_plan(const RunPlan& plan) {
                       {"deselected", plan.deselected},
                       {"pytest", {{"python", plan.pytest.python}, {"python_source", plan.pytest.python_source},
                                   {"cwd", plan.pytest.cwd}, {"args", plan.pytest.args}}}};
+  j["reruns"] = {{"count", plan.reruns.count}, {"delay_s", plan.reruns.delay_s},
+                {"only_matching", plan.reruns.only_matching}, {"fail_on_flaky", plan.reruns.fail_on_flaky}};
   auto& attempts = j["attempts"] = nlohmann::json::array();
   for (const auto& a : plan.attempts)
     attempts.push_back({{"attempt", a.number}, {"started", a.started_unix}, {"ranks", a.ranks}});
@@ -109,6 +111,9 @@ RunPlan decode_run_plan(const std::string& text) {
     plan.pytest.cwd = p->at("cwd").get<std::string>();
     plan.pytest.args = p->at("args").get<std::vector<std::string>>();
   }
+  if (const auto r = j.find("reruns"); r != j.end())
+    plan.reruns = {r->at("count").get<int>(), r->at("delay_s").get<double>(), r->at("only_matching").get<std::string>(),
+                   r->at("fail_on_flaky").get<bool>()};
   if (const auto a = j.find("attempts"); a != j.end())
     for (const auto& attempt : *a)
       plan.attempts.push_back({attempt.at("attempt").get<int>(), attempt.at("started").get<double>(), attempt.at("ranks").get<int>()});

@@ -17,6 +17,12 @@ WorkPool::WorkPool(std::vector<std::vector<int>> groups, std::vector<double> exp
 
 std::vector<int> WorkPool::claim(int rank, int count) {
   std::vector<int> granted;
+  const auto now = std::chrono::steady_clock::now();
+  while (!stopped_ && static_cast<int>(granted.size()) < count && !reruns_.empty() && reruns_.front().not_before <= now) {
+    granted.push_back(reruns_.front().test);
+    reruns_.pop_front();
+    ++claimed_;
+  }
   while (!stopped_ && static_cast<int>(granted.size()) < count) {
     int from = -1;
     bool take_front = true;
@@ -59,6 +65,14 @@ void WorkPool::record_finish(bool failed) {
   ++finished_;
   if (failed) ++failures_;
   if (stopped_by_maxfail()) stopped_ = true;
+}
+
+void WorkPool::requeue(int test, std::chrono::steady_clock::time_point not_before) {
+  reruns_.push_back({test, not_before});
+}
+
+bool WorkPool::may_get_more(bool reruns_possible) const {
+  return !stopped_ && (!reruns_.empty() || (reruns_possible && claimed_ > finished_));
 }
 
 std::vector<int> WorkPool::unclaimed() const {

@@ -83,8 +83,23 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
   uname(&u);
   nlohmann::json tests = nlohmann::json::array();
   nlohmann::json harness_tests = nlohmann::json::array();
+  int reruns = 0;
   for (std::size_t i = 0; i < plan.tests.size(); ++i) {
     tests.push_back(pytest_test(plan.tests[i], outcome.results[i]));
+    // As pytest-rerunfailures with pytest-json-report: each earlier try's stages, outcome "rerun".
+    if (const auto tries = outcome.reruns.find(static_cast<int>(i)); tries != outcome.reruns.end()) {
+      auto& entries = tests.back()["reruns"] = nlohmann::json::array();
+      for (const auto& t : tries->second) {
+        nlohmann::json entry = pytest_test(plan.tests[i], t);
+        for (const char* key : {"nodeid", "lineno", "keywords"}) entry.erase(key);
+        entry["outcome"] = "rerun";
+        entry["rank"] = t.rank;
+        entry["start"] = t.start_unix;
+        entry["stop"] = t.stop_unix;
+        entries.push_back(std::move(entry));
+        ++reruns;
+      }
+    }
     harness_tests.push_back(harness_test(outcome.results[i]));
     if (harness_tests.back()["metrics"].is_discarded()) harness_tests.back()["metrics"] = nlohmann::json::object();
   }
@@ -117,6 +132,9 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
   report["tests"] = std::move(tests);
   report["harness"]["tests"] = std::move(harness_tests);
   report["harness"]["perf_keys"] = std::move(perf_keys);
+  if (reruns > 0) report["summary"]["rerun"] = reruns;
+  auto& flaky = report["harness"]["flaky"] = nlohmann::json::array();
+  for (int i : flaky_tests(outcome)) flaky.push_back(plan.tests[i].spec.nodeid);
   auto& attempts = report["harness"]["attempts"] = nlohmann::json::array();
   for (const auto& a : plan.attempts) attempts.push_back({{"attempt", a.number}, {"started", a.started_unix}, {"ranks", a.ranks}});
   write_file_atomically(path, dump_json(report, 2) + "\n");

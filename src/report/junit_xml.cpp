@@ -151,6 +151,23 @@ std::pair<std::string, std::string> captured_output(const TestResult& r, const n
   return {out + r.stdout_text, err + r.stderr_text};
 }
 
+// Earlier tries of a rerun test, as Maven Surefire writes them and Jenkins and GitLab read
+// them: flakyFailure/flakyError when the last try passed, rerunFailure/rerunError when it did
+// not. (Elements the junit-10.xsd schema does not know: only tests that were rerun have them.)
+void rerun_elements(std::ostringstream& x, const TestResult& last, const std::vector<TestResult>& tries) {
+  const char* kind = last.outcome == Outcome::kPassed ? "flaky" : "rerun";
+  for (const auto& t : tries) {
+    const std::string element = std::string(kind) + (t.outcome == Outcome::kError ? "Error" : "Failure");
+    const auto [out, err] = captured_output(t, pytest_stages(t));
+    x << "      <" << element << " message=\"" << xml_escape(first_line(t.longrepr)) << "\" type=\""
+      << (t.outcome == Outcome::kError ? "error" : "failure") << "\">\n"
+      << "        <stackTrace>" << xml_escape(t.longrepr) << "</stackTrace>\n";
+    if (!out.empty()) x << "        <system-out>" << xml_escape(out) << "</system-out>\n";
+    if (!err.empty()) x << "        <system-err>" << xml_escape(err) << "</system-err>\n";
+    x << "      </" << element << ">\n";
+  }
+}
+
 // Seconds with 3 decimals, never negative (a clock step back) and never in exponent form.
 std::string junit_time(double seconds) {
   char buf[32];
@@ -203,6 +220,8 @@ void write_junit_xml(const RunOutcome& outcome, const std::string& path) {
       const nlohmann::json stages = pytest_stages(r);
       if (pytest) pytest_outcome_elements(x, t, r, stages);
       else harness_outcome_elements(x, r);
+      if (const auto tries = outcome.reruns.find(static_cast<int>(i)); tries != outcome.reruns.end())
+        rerun_elements(x, r, tries->second);
       const auto [out, err] = captured_output(r, stages);
       if (!out.empty()) x << "      <system-out>" << xml_escape(out) << "</system-out>\n";
       if (!err.empty()) x << "      <system-err>" << xml_escape(err) << "</system-err>\n";

@@ -29,6 +29,16 @@ void ProgressDisplay::finished(Outcome outcome, const std::string& nodeid, int r
   draw(false);
 }
 
+void ProgressDisplay::rerun(const std::string& nodeid, int rank, const std::string& why) {
+  --running_;
+  if (enabled_) {
+    if (terminal_) std::fprintf(out_, "\r\033[K");
+    std::fprintf(out_, "RERUN %s (rank %d): %s\n", nodeid.c_str(), rank, why.c_str());
+  }
+  dirty_ = true;
+  draw(false);
+}
+
 void ProgressDisplay::tick() { draw(false); }
 
 std::string ProgressDisplay::status_line() const {

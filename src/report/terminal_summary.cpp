@@ -17,11 +17,20 @@ void print_terminal_summary(const RunOutcome& outcome, std::FILE* out) {
     const std::string why = r.longrepr.substr(0, r.longrepr.find('\n'));
     std::fprintf(out, "%s %s - %s\n", r.outcome == Outcome::kFailed ? "FAILED" : "ERROR", r.nodeid.c_str(), why.c_str());
   }
+  const auto flaky = flaky_tests(outcome);
+  for (int i : flaky) {
+    if (!header) std::fprintf(out, "\n=========================== short test summary info ===========================\n");
+    header = true;
+    const auto& tries = outcome.reruns.at(i);
+    const std::string why = tries.back().longrepr.substr(0, tries.back().longrepr.find('\n'));
+    std::fprintf(out, "FLAKY %s - passed on try %zu; before: %s\n", results[i].nodeid.c_str(), tries.size() + 1, why.c_str());
+  }
   const Summary s = summarize(results);
   std::string counts = std::to_string(s.passed) + " passed, " + std::to_string(s.failed) + " failed, " +
                        std::to_string(s.skipped) + " skipped, ";
   if (s.xfailed > 0) counts += std::to_string(s.xfailed) + " xfailed, ";
   if (s.xpassed > 0) counts += std::to_string(s.xpassed) + " xpassed, ";
+  if (!flaky.empty()) counts += std::to_string(flaky.size()) + " flaky, ";
   // A resumed run: this attempt's ranks, and which attempt it was.
   const auto& attempts = outcome.plan.attempts;
   const int ranks = attempts.empty() ? outcome.plan.ranks : attempts.back().ranks;

@@ -13,8 +13,9 @@ std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<
   std::vector<bool> have(plan.tests.size(), false);
   for (const auto& r : finished) {
     if (r.index < 0 || r.index >= static_cast<int>(results.size())) continue;
-    // A test of a resumed run may have a result of each attempt: the latest stands.
-    if (have[r.index] && results[r.index].attempt > r.attempt) continue;
+    // A test of a resumed run may have a result of each attempt, and a rerun test one of each
+    // try: the last stands.
+    if (have[r.index] && !later_try(r, results[r.index])) continue;
     results[r.index] = r;
     have[r.index] = true;
   }
@@ -43,16 +44,29 @@ std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<
 RunOutcome assemble_outcome(RunPlan plan, const std::vector<TestResult>& finished, double duration_s) {
   RunOutcome outcome;
   outcome.results = complete_results(plan, finished, "run interrupted: the test never finished");
+  // The tries before the last of a rerun test: its other results of the same attempt.
+  for (const auto& r : finished) {
+    if (r.index < 0 || r.index >= static_cast<int>(outcome.results.size())) continue;
+    const TestResult& last = outcome.results[r.index];
+    if (r.attempt != last.attempt || r.stopped_by_run || !later_try(last, r) || r.stop_unix == last.stop_unix) continue;
+    outcome.reruns[r.index].push_back(r);
+  }
+  for (auto& [index, tries] : outcome.reruns)
+    std::sort(tries.begin(), tries.end(), [](const TestResult& a, const TestResult& b) { return later_try(b, a); });
   outcome.duration_s = duration_s;
   outcome.plan = std::move(plan);
   return outcome;
+}
+
+bool later_try(const TestResult& a, const TestResult& b) {
+  return a.attempt != b.attempt ? a.attempt > b.attempt : a.stop_unix >= b.stop_unix;
 }
 
 std::vector<TestResult> latest_attempts(std::vector<TestResult> results) {
   std::map<int, TestResult> latest;
   for (auto& r : results) {
     auto it = latest.find(r.index);
-    if (it == latest.end() || it->second.attempt <= r.attempt) latest[r.index] = std::move(r);
+    if (it == latest.end() || later_try(r, it->second)) latest[r.index] = std::move(r);
   }
   std::vector<TestResult> out;
   out.reserve(latest.size());
@@ -67,6 +81,13 @@ bool unfinished_runnable(const RunPlan& plan, const std::vector<TestResult>& fin
   for (std::size_t i = 0; i < have.size(); ++i)
     if (!have[i] && plan.tests[i].runnable()) return true;
   return false;
+}
+
+std::vector<int> flaky_tests(const RunOutcome& outcome) {
+  std::vector<int> flaky;
+  for (const auto& [index, tries] : outcome.reruns)
+    if (!tries.empty() && outcome.results[index].outcome == Outcome::kPassed) flaky.push_back(index);
+  return flaky;
 }
 
 Summary summarize(const std::vector<TestResult>& results) {
@@ -114,7 +135,8 @@ int exit_code_for(const RunOutcome& outcome) {
   if (outcome.interrupted) return kExitUsageOrInterrupted;
   if (outcome.plan.tests.empty()) return kExitNoTestsCollected;
   const Summary s = summarize(outcome.results);
-  return (s.failed + s.error) > 0 ? kExitTestsFailed : kExitAllPassed;
+  if (s.failed + s.error > 0) return kExitTestsFailed;
+  return outcome.plan.reruns.fail_on_flaky && !flaky_tests(outcome).empty() ? kExitTestsFailed : kExitAllPassed;
 }
 
 }  // namespace tellus_harness

@@ -254,7 +254,7 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     pool = std::make_unique<WorkPool>(groups, durations, parse_schedule(plan.schedule) == Schedule::kLongestFirst,
                                       maxfail);
     auto channel = make_coordinator_channel(*pool, *progress, specs, mpi.size(), batch,
-                                            [&finished](TestResult r) { finished.push_back(std::move(r)); });
+                                            [&finished](TestResult r) { finished.push_back(std::move(r)); }, plan.reruns);
     run_rank_loop(*executor, *channel, journal, 0, plan.attempt());
   } else {
     auto channel = make_worker_channel();

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <regex>
 
 #include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/common/this_process.hpp"
@@ -139,6 +140,16 @@ RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_outpu
   if (!(request.default_timeout_s > 0) || !(request.default_timeout_s <= kMaxTimeoutSeconds))
     throw UserError("--timeout must be greater than zero and at most 2592000 (30 days)");
   if (request.maxfail < 0) throw UserError("--maxfail must not be negative");
+  if (request.reruns.count < 0 || request.reruns.count > kMaxReruns)
+    throw UserError("--reruns must be from 0 to " + std::to_string(kMaxReruns));
+  if (!(request.reruns.delay_s >= 0) || !(request.reruns.delay_s <= kMaxRerunDelaySeconds))
+    throw UserError("--reruns-delay must be from 0 to 3600 seconds");
+  try {
+    std::regex check(request.reruns.only_matching);
+  } catch (const std::regex_error& e) {
+    throw UserError("--only-rerun '" + request.reruns.only_matching + "' is not a regular expression (" + e.what() +
+                    "); write an ECMAScript regex, e.g. 'ConnectionError|timed out'");
+  }
   if (!(request.kill_grace_s >= 0) || !(request.kill_grace_s <= kMaxKillGraceSeconds))
     throw UserError("--kill-grace must be from 0 to 3600 seconds");
   RunPlan plan;
@@ -159,6 +170,7 @@ RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_outpu
   plan.ranks = ranks;
   plan.schedule = request.schedule;
   plan.maxfail = request.maxfail;
+  plan.reruns = request.reruns;
   plan.run_id = new_run_id();
   plan.attempts = {{1, plan.created_unix, ranks}};
   // pytest workers start while rank 0 collects, and their workspaces need the directory.

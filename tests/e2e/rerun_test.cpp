@@ -159,3 +159,70 @@ TEST_CASE("run --last-failed runs exactly the tests that failed last time, --fai
   CHECK(none.exit_code == 0);
   CHECK_THAT(none.out, Catch::Contains("no test of the selection failed in " + latest + ", running all 4 tests"));
 }
+
+TEST_CASE("run --reruns: a test failing only on its first try is flaky, with every try in report.json and report.xml") {
+  const auto out = fresh_output_dir("reruns");
+  const std::string flaky_dir = out + ".tries";
+  fs::remove_all(flaky_dir);
+  fs::create_directories(flaky_dir);
+  const auto r = run_shell("FLAKY_DIR=" + flaky_dir + " " TELLUS_MPIEXEC " -n 2 --oversubscribe " TELLUS_HARNESS_EXE " run " +
+                           fixture("suites/flaky.yaml") + " --reruns 2 --only-rerun 'ConnectionError' --progress none "
+                           "--perf-store none --output-dir " + out);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Catch::Contains("2 passed, 2 failed, 0 skipped, 1 flaky, 0 error"));
+  CHECK_THAT(r.out, Catch::Contains("FLAKY " + fixture("suites/flaky.yaml") + "::once - passed on try 2"));
+  const auto report = read_json(out + "/report.json");
+  CHECK(report["summary"]["rerun"] == 3);  // once: 1, net: 2, always: none (its message does not match)
+  CHECK(report["harness"]["flaky"] == nlohmann::json::array({fixture("suites/flaky.yaml") + "::once"}));
+  std::map<std::string, nlohmann::json> tests;
+  for (const auto& t : report["tests"]) tests[t["nodeid"].get<std::string>().substr(t["nodeid"].get<std::string>().rfind(':') + 1)] = t;
+  CHECK(tests["once"]["outcome"] == "passed");
+  REQUIRE(tests["once"]["reruns"].size() == 1);
+  CHECK(tests["once"]["reruns"][0]["outcome"] == "rerun");
+  CHECK(tests["net"]["outcome"] == "failed");
+  CHECK(tests["net"]["reruns"].size() == 2);
+  CHECK_FALSE(tests["always"].contains("reruns"));
+  // Each try ran in a workspace of its own; the failed ones are kept.
+  CHECK(fs::exists(out + "/work/net+rerun1"));
+  CHECK(fs::exists(out + "/work/net+rerun2"));
+  // A JUnit consumer reads the file; the tries are Surefire's flakyFailure and rerunFailure.
+  const auto xml = run_shell(
+      "/usr/bin/python3 -c \"import sys; from junitparser import JUnitXml\n"
+      "x = JUnitXml.fromfile(sys.argv[1])\n"
+      "for s in x:\n"
+      "  for c in s: print(c.name, ' '.join(e.tag for e in c._elem), ' '.join(type(r).__name__ for r in c.result))\" " +
+      out + "/report.xml");
+  CHECK(xml.exit_code == 0);
+  CHECK_THAT(xml.out, Catch::Contains("once flakyFailure \n"));
+  CHECK_THAT(xml.out, Catch::Contains("net failure rerunFailure rerunFailure system-err Failure"));
+  CHECK_THAT(xml.out, Catch::Contains("always failure system-err Failure"));
+  // report --from finds the tries in the journals.
+  const auto rebuilt = run_harness(0, "report --from " + out + " --json-report-file " + out + "/again.json");
+  CHECK(read_json(out + "/again.json")["summary"] == report["summary"]);
+}
+
+TEST_CASE("run --reruns on pytest tests, and --fail-on-flaky") {
+  const auto out = fresh_output_dir("reruns-pytest");
+  const std::string flaky_dir = out + ".tries";
+  fs::remove_all(flaky_dir);
+  fs::create_directories(flaky_dir);
+  const std::string run = "cd " + fixture("pytest_flaky") + " && FLAKY_DIR=" + flaky_dir + " " TELLUS_MPIEXEC
+                          " -n 2 --oversubscribe " TELLUS_HARNESS_EXE " run test_flaky.py --python /usr/bin/python3 "
+                          "--reruns 1 --progress none --perf-store none ";
+  const auto r = run_shell(run + "--output-dir " + out);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("2 passed, 0 failed, 0 skipped, 1 flaky, 0 error"));
+  const auto report = read_json(out + "/report.json");
+  CHECK(report["harness"]["flaky"] == nlohmann::json::array({"test_flaky.py::test_first_try_fails"}));
+  for (const auto& t : report["tests"]) {
+    if (t["nodeid"] != "test_flaky.py::test_first_try_fails") continue;
+    REQUIRE(t["reruns"].size() == 1);
+    CHECK_THAT(t["reruns"][0]["call"]["longrepr"].get<std::string>(), Catch::Contains("ConnectionError: the first try fails"));
+  }
+
+  fs::remove_all(flaky_dir);
+  fs::create_directories(flaky_dir);
+  const auto strict = run_shell(run + "--fail-on-flaky --output-dir " + out + "-strict");
+  CHECK(strict.exit_code == 1);
+  CHECK(read_json(out + "-strict/report.json")["exitcode"] == 1);
+}

@@ -10,6 +10,8 @@ constexpr double kMaxTimeoutSeconds = 30 * 86400.0;   // a test's timeout, befor
 constexpr double kMaxTimeoutMultiplier = 1000;
 constexpr double kMaxKillGraceSeconds = 3600;
 constexpr int kMaxConcurrency = 4096;                 // tests one rank runs at once
+constexpr int kMaxReruns = 100;                       // --reruns
+constexpr double kMaxRerunDelaySeconds = 3600;        // --reruns-delay
 constexpr std::int64_t kMaxLimitMb = std::int64_t{1} << 26;  // 64 TiB: memory_mb, disk_mb
 
 }  // namespace tellus_harness

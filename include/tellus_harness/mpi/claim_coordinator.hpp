@@ -9,13 +9,18 @@
 //                "L"                rank r left its loop
 //   0 -> rank r: "I [[i, spec], ...]"  the first tests, sent unasked
 //                "G [[i, spec], ...]"  tests granted; fewer than asked: no more
+//                "H [[i, spec], ...]"  fewer than asked for now: ask again later (a failed
+//                                      test may yet be rerun, --reruns)
 #include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <regex>
+
 #include "tellus_harness/config/test_spec.hpp"
+#include "tellus_harness/plan/run_plan.hpp"
 #include "tellus_harness/plan/work_pool.hpp"
 #include "tellus_harness/report/progress.hpp"
 #include "tellus_harness/results/test_result.hpp"
@@ -33,16 +38,15 @@ using ResultSink = std::function<void(TestResult)>;
 
 class ClaimCoordinator {
  public:
+  // Every result goes to `sink`, a failed try that will be rerun (`reruns`) too.
   ClaimCoordinator(WorkPool& pool, ProgressDisplay& progress, const std::vector<TestSpec>& specs, int ranks,
-                   ResultSink sink)
-      : pool_(pool), progress_(progress), specs_(specs), workers_left_(ranks > 1 ? ranks - 1 : 0), ranks_(ranks),
-        sink_(std::move(sink)) {}
+                   ResultSink sink, RerunPolicy reruns = {});
 
   // Each other rank's first `batch` tests from its own group: (rank, grant text) to send.
   std::vector<std::pair<int, std::string>> first_grants(int batch);
   // One message from rank `from`; the answer to send back, if any. Throws on a garbled result.
   std::optional<std::string> handle(int from, const std::string& text);
-  // Rank 0's own tests, taken without a message.
+  // Rank 0's own tests, taken without a message; `drained` once no more can come.
   std::vector<GrantedTest> take_own(int count, bool& drained);
   // Rank 0's own finished test, and those the others report.
   void finished(TestResult result);
@@ -53,8 +57,14 @@ class ClaimCoordinator {
   ProgressDisplay& progress_;
   const std::vector<TestSpec>& specs_;
   int workers_left_;
+  bool rerun_wanted(const TestResult& result) const;
+  std::vector<GrantedTest> granted_tests(const std::vector<int>& indices) const;
+
   int ranks_;
   ResultSink sink_;
+  RerunPolicy reruns_;
+  std::optional<std::regex> only_rerun_;
+  std::vector<int> tries_;  // per test: results so far
 };
 
 // What the other ranks write and read.
@@ -62,6 +72,7 @@ std::string claim_message(int count);
 std::string finish_message(const TestResult& result);
 struct Grant {
   bool first = false;  // "I": sent unasked, never the last
+  bool hold = false;   // "H": more may come later, never the last
   std::vector<GrantedTest> tests;
 };
 Grant parse_grant(const std::string& text);  // throws nlohmann's exceptions on a garbled grant

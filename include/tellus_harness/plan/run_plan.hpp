@@ -21,6 +21,14 @@ struct RunAttempt {
   int ranks = 1;
 };
 
+// --reruns: a test that failed or errored runs again, on whichever rank claims it first.
+struct RerunPolicy {
+  int count = 0;                 // reruns per test at most
+  double delay_s = 0;            // before each rerun
+  std::string only_matching;     // ECMAScript regex the failure's message must contain; empty: any
+  bool fail_on_flaky = false;    // a test that passed only on a rerun fails the run
+};
+
 struct RunPlan {
   double created_unix = 0;
   std::string run_id;  // random; every journal line carries it
@@ -36,6 +44,7 @@ struct RunPlan {
   std::vector<CollectedTest> tests;
   std::size_t deselected = 0;
   PytestInvocation pytest;  // how the ranks start pytest workers; unused without pytest paths
+  RerunPolicy reruns;
   std::vector<RunAttempt> attempts;  // the last is the one running
   std::vector<int> run_first;        // tests each rank starts before its others (--failed-first); not recorded
   int attempt() const { return attempts.empty() ? 1 : attempts.back().number; }

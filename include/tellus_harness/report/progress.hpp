@@ -15,6 +15,7 @@ class ProgressDisplay {
   ProgressDisplay(int total, bool enabled, bool terminal, double plain_interval_s = 10.0, std::FILE* out = stderr);
   void started(int count);
   void finished(Outcome outcome, const std::string& nodeid, int rank, const std::string& why);
+  void rerun(const std::string& nodeid, int rank, const std::string& why);  // a failed try, to run again
   void tick();  // redraws when due
   void close();  // final line
 

@@ -1,5 +1,6 @@
 #pragma once
 // A finished (or rebuilt) run: the plan plus one result per collected test.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,16 @@ struct Summary {
 
 struct RunOutcome {
   RunPlan plan;
-  std::vector<TestResult> results;  // indexed like plan.tests
+  std::vector<TestResult> results;  // indexed like plan.tests: each test's last try
+  // --reruns: per test index, its tries before the last (in the last attempt), in order.
+  std::map<int, std::vector<TestResult>> reruns;
   double duration_s = 0;
   bool interrupted = false;
   std::vector<std::string> warnings;
 };
 
-// Places results by index (of two for one test, the later attempt's), skips gated tests, and fills tests without a result as errors
+// Places results by index (of several for one test, the last: the latest attempt's, then the
+// last to stop), skips gated tests, and fills tests without a result as errors
 // with `missing_reason` ("run interrupted").
 std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<TestResult>& finished,
                                          const std::string& missing_reason);
@@ -40,12 +44,18 @@ std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<
 RunOutcome assemble_outcome(RunPlan plan, const std::vector<TestResult>& finished, double duration_s);
 bool unfinished_runnable(const RunPlan& plan, const std::vector<TestResult>& finished);
 
-// One result per test: of several (a resumed run's attempts), the latest attempt's.
+// One result per test: of several (a resumed run's attempts, reruns), the last (as
+// complete_results chooses).
 std::vector<TestResult> latest_attempts(std::vector<TestResult> results);
+// Whether `a` comes after `b`, two results of one test.
+bool later_try(const TestResult& a, const TestResult& b);
+// Tests that passed only on a rerun, in plan order.
+std::vector<int> flaky_tests(const RunOutcome& outcome);
 
 Summary summarize(const std::vector<TestResult>& results);
 std::vector<RankSummary> rank_summaries(const std::vector<TestResult>& results);
-// pytest's exit code: 0 all passed, 1 failures or errors, 2 interrupted, 5 nothing collected.
+// pytest's exit code: 0 all passed, 1 failures or errors (or a flaky test under
+// --fail-on-flaky), 2 interrupted, 5 nothing collected.
 int exit_code_for(const RunOutcome& outcome);
 
 }  // namespace tellus_harness
