@@ -39,6 +39,7 @@ po::options_description run_options_description(RunRequest& r, std::vector<std::
       ("reruns-delay", po::value(&r.reruns.delay_s)->default_value(0), "seconds before each rerun")
       ("only-rerun", po::value(&r.reruns.only_matching), "rerun only failures whose message matches REGEX (ECMAScript)")
       ("fail-on-flaky", "a test that passed only on a rerun fails the run")
+      ("quarantine", po::value(&r.quarantine_file), "quarantine FILE (default: quarantine.yaml beside the suites, else the profile's)")
       ("resume", po::value(&r.resume_dir), "continue the killed or interrupted run in DIR: its unfinished tests run, one report covers all")
       ("last-failed", po::value(&r.previous_run_dir)->implicit_value(""), "=DIR: run only the tests that failed in DIR (default: the latest run under tellus-results)")
       ("failed-first", po::value(&r.previous_run_dir)->implicit_value(""), "=DIR: run those tests first, then the rest")
@@ -86,7 +87,7 @@ std::optional<RunRequest> parse_run_options(const Arguments& args, bool print_he
     for (const char* planning : {"env-config", "profiles-dir", "timeout-multiplier", "max-concurrent", "timeout", "maxfail",
                                  "exitfirst", "collect-only", "output-dir", "json-report-file", "junitxml", "schedule",
                                  "python", "last-failed", "failed-first", "reruns", "reruns-delay", "only-rerun",
-                                 "fail-on-flaky"})
+                                 "fail-on-flaky", "quarantine"})
       if (vm.count(planning) && !vm[planning].defaulted()) refuse(std::string("--") + planning);
   }
   if (request.progress != "auto" && request.progress != "lines" && request.progress != "none")

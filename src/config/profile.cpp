@@ -42,7 +42,8 @@ std::vector<std::string> available_profiles(const std::vector<std::string>& dirs
 Profile parse_profile_content(const std::string& file) {
   const YamlMap map(load_yaml_file(file), file, "profile");
   map.allow_only({"name", "timeout_multiplier", "max_concurrent_operations", "network_simulation",
-                  "large_file_tests", "storage_backends", "resource_limits", "alert_webhook", "python"});
+                  "large_file_tests", "storage_backends", "resource_limits", "alert_webhook", "python",
+                  "quarantine"});
   Profile p;
   p.file = file;
   p.name = map.string("name");
@@ -67,6 +68,11 @@ Profile parse_profile_content(const std::string& file) {
   if (limits.has("disk_mb")) p.resource_limits.disk_mb = limits.non_negative_integer("disk_mb", kMaxLimitMb);
   if (map.has("alert_webhook")) p.alert_webhook = map.string("alert_webhook");
   if (map.has("python")) p.python = map.string("python");
+  if (map.has("quarantine")) {
+    // Relative to the profile's own directory, wherever the run starts.
+    const std::filesystem::path q = map.string("quarantine");
+    p.quarantine = q.is_absolute() ? q.string() : (std::filesystem::path(file).parent_path() / q).string();
+  }
   const std::string origin = "profile " + p.name + " (" + file + ")";
   for (const char* key : {"timeout_multiplier", "max_concurrent_operations", "network_simulation",
                           "large_file_tests", "storage_backends", "resource_limits"})

@@ -9,7 +9,7 @@ void to_json(nlohmann::json& j, const Profile& p) {
        {"max_concurrent_operations", p.max_concurrent_operations}, {"network_simulation", p.network_simulation},
        {"large_file_tests", p.large_file_tests}, {"storage_backends", p.storage_backends},
        {"resource_limits", {{"memory_mb", p.resource_limits.memory_mb}, {"disk_mb", p.resource_limits.disk_mb}}},
-       {"python", p.python}, {"sources", p.sources}};
+       {"python", p.python}, {"quarantine", p.quarantine}, {"sources", p.sources}};
 }
 
 void from_json(const nlohmann::json& j, Profile& p) {
@@ -23,6 +23,7 @@ void from_json(const nlohmann::json& j, Profile& p) {
   j.at("resource_limits").at("memory_mb").get_to(p.resource_limits.memory_mb);
   j.at("resource_limits").at("disk_mb").get_to(p.resource_limits.disk_mb);
   p.python = j.value("python", "");
+  p.quarantine = j.value("quarantine", "");
   j.at("sources").get_to(p.sources);
 }
 

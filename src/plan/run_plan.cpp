@@ -38,6 +38,10 @@ std::string encode_run_plan(const RunPlan& plan) {
                                   {"cwd", plan.pytest.cwd}, {"args", plan.pytest.args}}}};
   j["reruns"] = {{"count", plan.reruns.count}, {"delay_s", plan.reruns.delay_s},
                 {"only_matching", plan.reruns.only_matching}, {"fail_on_flaky", plan.reruns.fail_on_flaky}};
+  auto& quarantine = j["quarantine"] = nlohmann::json::array();
+  for (const auto& q : plan.quarantine)
+    quarantine.push_back({{"test", q.test}, {"reason", q.reason}, {"owner", q.owner}, {"expires", q.expires},
+                          {"file", q.file}, {"line", q.line}, {"expired", q.expired}});
   auto& attempts = j["attempts"] = nlohmann::json::array();
   for (const auto& a : plan.attempts)
     attempts.push_back({{"attempt", a.number}, {"started", a.started_unix}, {"ranks", a.ranks}});
@@ -114,6 +118,11 @@ RunPlan decode_run_plan(const std::string& text) {
   if (const auto r = j.find("reruns"); r != j.end())
     plan.reruns = {r->at("count").get<int>(), r->at("delay_s").get<double>(), r->at("only_matching").get<std::string>(),
                    r->at("fail_on_flaky").get<bool>()};
+  if (const auto q = j.find("quarantine"); q != j.end())
+    for (const auto& e : *q)
+      plan.quarantine.push_back({e.at("test").get<std::string>(), e.at("reason").get<std::string>(),
+                                 e.at("owner").get<std::string>(), e.at("expires").get<std::string>(),
+                                 e.at("file").get<std::string>(), e.at("line").get<int>(), e.at("expired").get<bool>()});
   if (const auto a = j.find("attempts"); a != j.end())
     for (const auto& attempt : *a)
       plan.attempts.push_back({attempt.at("attempt").get<int>(), attempt.at("started").get<double>(), attempt.at("ranks").get<int>()});

@@ -52,15 +52,15 @@ details{margin:8px 0;border:1px solid #eee;border-radius:4px;padding:4px 8px}sum
 )";
 
 void summary(std::ostringstream& h, const RunOutcome& o) {
-  const Summary s = summarize(o.results);
+  const Summary s = summarize(o);
   const std::string created = utc_text(o.plan.created_unix, "%Y-%m-%d %H:%M:%S UTC");
   h << "<h1>tellus-harness report</h1><p class=small>" << created << " · profile " << esc(o.plan.profile.name)
     << " (timeout × " << num(o.plan.profile.timeout_multiplier) << ") · " << o.plan.ranks << " ranks · "
     << num(o.duration_s, "%.1f") << " s · exit code " << exit_code_for(o) << (o.interrupted ? " · interrupted" : "")
     << "</p><div class=cards>";
   for (auto [label, n] : {std::pair{"passed", s.passed}, {"failed", s.failed}, {"error", s.error}, {"skipped", s.skipped},
-                          {"xfailed", s.xfailed}, {"xpassed", s.xpassed}})
-    if (n > 0 || (label[0] != 'x'))  // pytest's xfail outcomes only where there are some
+                          {"xfailed", s.xfailed}, {"xpassed", s.xpassed}, {"quarantined", s.quarantined}})
+    if (n > 0 || (label[0] != 'x' && label[0] != 'q'))  // xfail outcomes and quarantine only where there are some
       h << "<div class='card " << label << "'><b>" << n << "</b>" << label << "</div>";
   h << "<div class=card><b>" << s.total() << "</b>collected</div></div>";
 }
@@ -85,7 +85,7 @@ void failures(std::ostringstream& h, const RunOutcome& o) {
   std::size_t shown = 0, total = 0;
   for (std::size_t i = 0; i < o.results.size(); ++i) {
     const auto& r = o.results[i];
-    if (!failed(r)) continue;
+    if (!failed(r) || o.quarantined.count(static_cast<int>(i))) continue;
     any = true;
     if (++total > kMaxFailuresShown) continue;
     ++shown;
@@ -98,6 +98,23 @@ void failures(std::ostringstream& h, const RunOutcome& o) {
   }
   if (!any) h << "<p>None.</p>";
   more_in_json(h, shown, total, "failures are shown here");
+}
+
+// Failures the quarantine protects the run from, and entries that no longer do.
+void quarantine(std::ostringstream& h, const RunOutcome& o) {
+  if (o.quarantined.empty() && o.quarantine_expired.empty()) return;
+  h << "<h2 id=quarantine>Quarantined</h2><table><tr><th>test</th><th>outcome</th><th>reason</th><th>owner</th>"
+       "<th>until</th></tr>";
+  auto row = [&](int index, int entry, bool expired) {
+    const auto& q = o.plan.quarantine[entry];
+    const auto& r = o.results[index];
+    h << "<tr><td>" << esc(r.nodeid) << "</td><td class=o-" << outcome_name(r.outcome) << ">" << outcome_name(r.outcome)
+      << "</td><td>" << esc(q.reason) << "</td><td>" << esc(q.owner) << "</td><td>" << esc(q.expires)
+      << (expired ? " <b class=o-failed>expired: the failure counts</b>" : "") << "</td></tr>";
+  };
+  for (const auto& [index, entry] : o.quarantined) row(index, entry, false);
+  for (const auto& [index, entry] : o.quarantine_expired) row(index, entry, true);
+  h << "</table>";
 }
 
 // Each rank gets one lane per test it ran at the same time (interval partitioning), so that
@@ -250,6 +267,7 @@ std::string render_html_report(const RunOutcome& outcome, const TrendView* trend
     << kStyle << "</style></head><body>";
   summary(h, outcome);
   failures(h, outcome);
+  quarantine(h, outcome);
   timeline(h, outcome);
   if (trend_view) trends(h, *trend_view);
   all_tests(h, outcome);

@@ -78,7 +78,7 @@ nlohmann::json harness_test(const TestResult& r) {
 
 void write_json_report(const RunOutcome& outcome, int exit_code, const std::string& path) {
   const RunPlan& plan = outcome.plan;
-  const Summary s = summarize(outcome.results);
+  const Summary s = summarize(outcome);
   utsname u{};
   uname(&u);
   nlohmann::json tests = nlohmann::json::array();
@@ -133,6 +133,18 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
   report["harness"]["tests"] = std::move(harness_tests);
   report["harness"]["perf_keys"] = std::move(perf_keys);
   if (reruns > 0) report["summary"]["rerun"] = reruns;
+  // Quarantined failures: counted apart from failed and error; each test says under which entry.
+  if (s.quarantined > 0) report["summary"]["quarantined"] = s.quarantined;
+  auto& quarantined = report["harness"]["quarantined"] = nlohmann::json::array();
+  for (const auto* which : {&outcome.quarantined, &outcome.quarantine_expired})
+    for (const auto& [index, entry] : *which) {
+      const auto& q = plan.quarantine[entry];
+      nlohmann::json j = {{"nodeid", plan.tests[index].spec.nodeid}, {"outcome", outcome_name(outcome.results[index].outcome)},
+                          {"test", q.test}, {"reason", q.reason}, {"owner", q.owner}, {"expires", q.expires},
+                          {"expired", q.expired}};
+      report["tests"][index]["quarantine"] = j;
+      quarantined.push_back(std::move(j));
+    }
   auto& flaky = report["harness"]["flaky"] = nlohmann::json::array();
   for (int i : flaky_tests(outcome)) flaky.push_back(plan.tests[i].spec.nodeid);
   auto& attempts = report["harness"]["attempts"] = nlohmann::json::array();

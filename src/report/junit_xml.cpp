@@ -180,7 +180,7 @@ void write_junit_xml(const RunOutcome& outcome, const std::string& path) {
   const RunPlan& plan = outcome.plan;
   std::map<std::string, std::vector<std::size_t>> by_suite;  // suite name -> test indices
   for (std::size_t i = 0; i < plan.tests.size(); ++i) by_suite[plan.tests[i].spec.suite].push_back(i);
-  const Summary all = summarize(outcome.results);
+  const Summary all = summarize(outcome);
 
   const std::string stamp = utc_text(plan.created_unix, "%Y-%m-%dT%H:%M:%S");
 
@@ -196,6 +196,8 @@ void write_junit_xml(const RunOutcome& outcome, const std::string& path) {
     double time = 0;
     for (auto i : indices) {
       results.push_back(outcome.results[i]);
+      // A quarantined failure is a skip to JUnit's consumers: it must not fail their build.
+      if (outcome.quarantined.count(static_cast<int>(i))) results.back().outcome = Outcome::kSkipped;
       time += outcome.results[i].setup_s + outcome.results[i].call_s + outcome.results[i].teardown_s;
     }
     const Summary s = summarize(results);
@@ -218,8 +220,15 @@ void write_junit_xml(const RunOutcome& outcome, const std::string& path) {
       x << "    <testcase classname=\"" << xml_escape(classname) << "\" name=\"" << xml_escape(name) << "\" time=\""
         << junit_time(r.setup_s + r.call_s + r.teardown_s) << "\">\n";
       const nlohmann::json stages = pytest_stages(r);
-      if (pytest) pytest_outcome_elements(x, t, r, stages);
-      else harness_outcome_elements(x, r);
+      if (const auto q = outcome.quarantined.find(static_cast<int>(i)); q != outcome.quarantined.end()) {
+        const auto& entry = plan.quarantine[q->second];
+        x << "      <skipped message=\"" << xml_escape("quarantined: " + entry.reason + " (" + entry.owner + ", until " + entry.expires + ")")
+          << "\">" << xml_escape(std::string(outcome_name(r.outcome)) + ": " + r.longrepr) << "</skipped>\n";
+      } else if (pytest) {
+        pytest_outcome_elements(x, t, r, stages);
+      } else {
+        harness_outcome_elements(x, r);
+      }
       if (const auto tries = outcome.reruns.find(static_cast<int>(i)); tries != outcome.reruns.end())
         rerun_elements(x, r, tries->second);
       const auto [out, err] = captured_output(r, stages);

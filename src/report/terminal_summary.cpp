@@ -10,12 +10,24 @@ namespace tellus_harness {
 void print_terminal_summary(const RunOutcome& outcome, std::FILE* out) {
   const auto& results = outcome.results;
   bool header = false;
-  for (const auto& r : results) {
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
     if (r.outcome != Outcome::kFailed && r.outcome != Outcome::kError) continue;
     if (!header) std::fprintf(out, "\n=========================== short test summary info ===========================\n");
     header = true;
     const std::string why = r.longrepr.substr(0, r.longrepr.find('\n'));
+    if (const auto q = outcome.quarantined.find(static_cast<int>(i)); q != outcome.quarantined.end()) {
+      const auto& entry = outcome.plan.quarantine[q->second];
+      std::fprintf(out, "QUARANTINED %s - %s (%s, until %s): %s\n", r.nodeid.c_str(), entry.reason.c_str(),
+                   entry.owner.c_str(), entry.expires.c_str(), why.c_str());
+      continue;
+    }
     std::fprintf(out, "%s %s - %s\n", r.outcome == Outcome::kFailed ? "FAILED" : "ERROR", r.nodeid.c_str(), why.c_str());
+    if (const auto q = outcome.quarantine_expired.find(static_cast<int>(i)); q != outcome.quarantine_expired.end()) {
+      const auto& entry = outcome.plan.quarantine[q->second];
+      std::fprintf(out, "  its quarantine (%s:%d, %s) expired on %s: the failure counts\n", entry.file.c_str(),
+                   entry.line, entry.owner.c_str(), entry.expires.c_str());
+    }
   }
   const auto flaky = flaky_tests(outcome);
   for (int i : flaky) {
@@ -25,12 +37,13 @@ void print_terminal_summary(const RunOutcome& outcome, std::FILE* out) {
     const std::string why = tries.back().longrepr.substr(0, tries.back().longrepr.find('\n'));
     std::fprintf(out, "FLAKY %s - passed on try %zu; before: %s\n", results[i].nodeid.c_str(), tries.size() + 1, why.c_str());
   }
-  const Summary s = summarize(results);
+  const Summary s = summarize(outcome);
   std::string counts = std::to_string(s.passed) + " passed, " + std::to_string(s.failed) + " failed, " +
                        std::to_string(s.skipped) + " skipped, ";
   if (s.xfailed > 0) counts += std::to_string(s.xfailed) + " xfailed, ";
   if (s.xpassed > 0) counts += std::to_string(s.xpassed) + " xpassed, ";
   if (!flaky.empty()) counts += std::to_string(flaky.size()) + " flaky, ";
+  if (s.quarantined > 0) counts += std::to_string(s.quarantined) + " quarantined, ";
   // A resumed run: this attempt's ranks, and which attempt it was.
   const auto& attempts = outcome.plan.attempts;
   const int ranks = attempts.empty() ? outcome.plan.ranks : attempts.back().ranks;

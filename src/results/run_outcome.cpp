@@ -4,6 +4,7 @@
 #include <map>
 
 #include "tellus_harness/common/user_error.hpp"
+#include "tellus_harness/config/quarantine.hpp"
 
 namespace tellus_harness {
 
@@ -51,6 +52,16 @@ RunOutcome assemble_outcome(RunPlan plan, const std::vector<TestResult>& finishe
     if (r.attempt != last.attempt || r.stopped_by_run || !later_try(last, r) || r.stop_unix == last.stop_unix) continue;
     outcome.reruns[r.index].push_back(r);
   }
+  // Failures under the quarantine: the first entry that names the test decides.
+  for (std::size_t i = 0; i < outcome.results.size(); ++i) {
+    const Outcome o = outcome.results[i].outcome;
+    if (o != Outcome::kFailed && o != Outcome::kError) continue;
+    for (std::size_t q = 0; q < plan.quarantine.size(); ++q) {
+      if (!quarantine_matches(plan.quarantine[q], plan.tests[i].spec.nodeid)) continue;
+      (plan.quarantine[q].expired ? outcome.quarantine_expired : outcome.quarantined)[static_cast<int>(i)] = static_cast<int>(q);
+      break;
+    }
+  }
   for (auto& [index, tries] : outcome.reruns)
     std::sort(tries.begin(), tries.end(), [](const TestResult& a, const TestResult& b) { return later_try(b, a); });
   outcome.duration_s = duration_s;
@@ -81,6 +92,15 @@ bool unfinished_runnable(const RunPlan& plan, const std::vector<TestResult>& fin
   for (std::size_t i = 0; i < have.size(); ++i)
     if (!have[i] && plan.tests[i].runnable()) return true;
   return false;
+}
+
+Summary summarize(const RunOutcome& outcome) {
+  Summary s = summarize(outcome.results);
+  for (const auto& [index, entry] : outcome.quarantined) {
+    (outcome.results[index].outcome == Outcome::kFailed ? s.failed : s.error)--;
+    ++s.quarantined;
+  }
+  return s;
 }
 
 std::vector<int> flaky_tests(const RunOutcome& outcome) {
@@ -134,7 +154,7 @@ std::vector<RankSummary> rank_summaries(const std::vector<TestResult>& results) 
 int exit_code_for(const RunOutcome& outcome) {
   if (outcome.interrupted) return kExitUsageOrInterrupted;
   if (outcome.plan.tests.empty()) return kExitNoTestsCollected;
-  const Summary s = summarize(outcome.results);
+  const Summary s = summarize(outcome);
   if (s.failed + s.error > 0) return kExitTestsFailed;
   return outcome.plan.reruns.fail_on_flaky && !flaky_tests(outcome).empty() ? kExitTestsFailed : kExitAllPassed;
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include "tellus_harness/common/this_process.hpp"
 #include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/common/wall_clock.hpp"
+#include "tellus_harness/config/quarantine.hpp"
 #include "tellus_harness/config/run_paths.hpp"
 #include "tellus_harness/config/suite.hpp"
 #include "tellus_harness/config/value_ranges.hpp"
@@ -118,6 +120,40 @@ void add_pytest_tests(RunPlan& plan, Selection& selection, double default_timeou
   selection.deselected += collected.deselected;
 }
 
+// --quarantine, else quarantine.yaml beside the first suite path that has one, else the
+// profile's; "" when there is none.
+std::string quarantine_file_for(const RunRequest& request, const Profile& profile) {
+  if (!request.quarantine_file.empty()) {
+    if (!fs::exists(request.quarantine_file))
+      throw UserError("--quarantine " + request.quarantine_file + ": no such file");
+    return request.quarantine_file;
+  }
+  for (const auto& given : request.paths) {
+    const fs::path path = given.substr(0, given.find("::"));
+    std::error_code ec;
+    const fs::path beside = (fs::is_directory(path, ec) ? path : path.parent_path()) / "quarantine.yaml";
+    if (fs::is_regular_file(beside, ec)) return beside.string();
+  }
+  return profile.quarantine;
+}
+
+// The quarantine's entries, each judged expired or not as of today; an entry that names none
+// of the collected tests is a warning (a typo, or a test that was renamed or removed).
+void apply_quarantine(RunPlan& plan, const RunRequest& request) {
+  const std::string file = quarantine_file_for(request, plan.profile);
+  if (file.empty()) return;
+  plan.quarantine = load_quarantine(file);
+  const std::string today = quarantine_today();
+  for (auto& entry : plan.quarantine) {
+    entry.expired = today > entry.expires;
+    const bool names_a_test = std::any_of(plan.tests.begin(), plan.tests.end(),
+                                          [&](const CollectedTest& t) { return quarantine_matches(entry, t.spec.nodeid); });
+    if (!names_a_test)
+      std::fprintf(stderr, "tellus-harness: warning: %s:%d: quarantine entry '%s' names none of the selected tests\n",
+                   entry.file.c_str(), entry.line, entry.test.c_str());
+  }
+}
+
 void create_output_for(RunPlan& plan, const RunRequest& request) {
   if (!request.json_report_file.empty()) check_report_path(request.json_report_file, "--json-report-file");
   if (!request.junitxml.empty()) check_report_path(request.junitxml, "--junitxml");
@@ -186,6 +222,7 @@ void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_out
   plan.tests = std::move(selection.tests);
   apply_duration_history(plan, history);
   plan.deselected = selection.deselected;
+  apply_quarantine(plan, request);
   if (request.last_failed || request.failed_first) {
     std::vector<std::string> warnings;
     apply_previous_failures(plan, previous_failures(request.previous_run_dir, plan.output_dir, warnings), request.last_failed);

@@ -222,7 +222,57 @@ TEST_CASE("run --reruns on pytest tests, and --fail-on-flaky") {
 
   fs::remove_all(flaky_dir);
   fs::create_directories(flaky_dir);
-  const auto strict = run_shell(run + "--fail-on-flaky --output-dir " + out + "-strict");
+  const auto strict_out = fresh_output_dir("reruns-pytest-strict");
+  const auto strict = run_shell(run + "--fail-on-flaky --output-dir " + strict_out);
   CHECK(strict.exit_code == 1);
-  CHECK(read_json(out + "-strict/report.json")["exitcode"] == 1);
+  CHECK(read_json(strict_out + "/report.json")["exitcode"] == 1);
+}
+
+TEST_CASE("a quarantined failure does not fail the run until its entry expires") {
+  const std::string suite = fixture("quarantine/known_failures.yaml");
+  auto run_on = [&](const std::string& today, const std::string& out) {
+    return run_shell("TELLUS_TODAY=" + today + " " TELLUS_MPIEXEC " -n 2 --oversubscribe " TELLUS_HARNESS_EXE " run " + suite +
+                     " --progress none --perf-store none --output-dir " + out);
+  };
+  // Before expiry (the entry protects through its last day): quarantined, exit 0.
+  const auto out = fresh_output_dir("quarantine");
+  const auto before = run_on("2026-12-31", out);
+  CHECK(before.exit_code == 0);
+  CHECK_THAT(before.out, Catch::Contains("QUARANTINED " + suite + "::disk_full - node7's scratch disk is full (#42) (a.user, until 2026-12-31)"));
+  CHECK_THAT(before.out, Catch::Contains("1 passed, 0 failed, 0 skipped, 1 quarantined, 0 error"));
+  CHECK_THAT(before.err, Catch::Contains("quarantine.yaml:6: quarantine entry '*::renamed_long_ago' names none of the selected tests"));
+  auto report = read_json(out + "/report.json");
+  CHECK(report["exitcode"] == 0);
+  CHECK(report["summary"]["quarantined"] == 1);
+  CHECK(report["summary"]["failed"] == 0);
+  REQUIRE(report["harness"]["quarantined"].size() == 1);
+  CHECK(report["harness"]["quarantined"][0]["owner"] == "a.user");
+  CHECK(report["harness"]["quarantined"][0]["expired"] == false);
+  // JUnit: a skip with the reason, so that CI does not fail on it; junitparser agrees.
+  const auto xml = run_shell("/usr/bin/python3 -c \"import sys; from junitparser import JUnitXml\n"
+                             "for s in JUnitXml.fromfile(sys.argv[1]):\n"
+                             "  for c in s: print(c.name, [(type(r).__name__, r.message) for r in c.result])\" " +
+                             out + "/report.xml");
+  CHECK_THAT(xml.out, Catch::Contains("disk_full [('Skipped', \"quarantined: node7's scratch disk is full (#42) (a.user, until 2026-12-31)\")]"));
+  CHECK_THAT(run_shell("cat " + out + "/report.html").out, Catch::Contains("<h2 id=quarantine>Quarantined</h2>"));
+
+  // The day after: the failure counts again, and the summary says why.
+  const auto expired_out = fresh_output_dir("quarantine-expired");
+  const auto after = run_on("2027-01-01", expired_out);
+  CHECK(after.exit_code == 1);
+  CHECK_THAT(after.out, Catch::Contains("FAILED " + suite + "::disk_full"));
+  CHECK_THAT(after.out, Catch::Contains("its quarantine (" + fixture("quarantine/quarantine.yaml") + ":2, a.user) expired on 2026-12-31: the failure counts"));
+  report = read_json(expired_out + "/report.json");
+  CHECK(report["summary"]["failed"] == 1);
+  CHECK(report["harness"]["quarantined"][0]["expired"] == true);
+}
+
+TEST_CASE("a quarantine file that is not one is one clear error") {
+  const auto dir = fresh_output_dir("quarantine-bad");
+  fs::create_directories(dir);
+  std::ofstream(dir + "/q.yaml") << "quarantine:\n  - test: x\n    reason: r\n    owner: o\n    expires: 2026-02-30\n";
+  const auto r = run_harness(0, "run " + fixture("quarantine/known_failures.yaml") + " --quarantine " + dir + "/q.yaml --output-dir " + dir + "/out");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains(dir + "/q.yaml:5"));  // the expires line
+  CHECK_THAT(r.err, Catch::Contains("must be a date, YYYY-MM-DD"));
 }

@@ -19,6 +19,7 @@ inline constexpr char kProfilesDir[] = "TELLUS_PROFILES_DIR";              // mo
 inline constexpr char kSlurmTemplates[] = "TELLUS_SLURM_TEMPLATES";        // more job templates
 inline constexpr char kGitCommit[] = "TELLUS_GIT_COMMIT";                  // for the perf store
 inline constexpr char kGitBranch[] = "TELLUS_GIT_BRANCH";
+inline constexpr char kToday[] = "TELLUS_TODAY";  // YYYY-MM-DD: quarantine expiry judged as of that day
 inline constexpr char kMpiChunkBytes[] = "TELLUS_MPI_CHUNK_BYTES";  // tests: large messages' chunks, smaller
 
 // Given to every test's process.

@@ -26,6 +26,7 @@ struct Profile {
   ResourceLimits resource_limits;
   std::string alert_webhook;  // optional; a secret: never printed whole
   std::string python;         // the interpreter for pytest suites; empty: python3
+  std::string quarantine;     // its quarantine file, when the run names none (config/quarantine.hpp)
   // value name -> where the value came from, e.g. "environment TELLUS_TIMEOUT_MULTIPLIER".
   std::map<std::string, std::string> sources;
 };

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tellus_harness/config/profile.hpp"
+#include "tellus_harness/config/quarantine.hpp"
 #include "tellus_harness/config/pytest_invocation.hpp"
 #include "tellus_harness/config/selection.hpp"
 
@@ -45,6 +46,7 @@ struct RunPlan {
   std::size_t deselected = 0;
   PytestInvocation pytest;  // how the ranks start pytest workers; unused without pytest paths
   RerunPolicy reruns;
+  std::vector<QuarantineEntry> quarantine;  // each judged expired or not when the run was planned
   std::vector<RunAttempt> attempts;  // the last is the one running
   std::vector<int> run_first;        // tests each rank starts before its others (--failed-first); not recorded
   int attempt() const { return attempts.empty() ? 1 : attempts.back().number; }

@@ -18,7 +18,8 @@ struct RankSummary {
 
 struct Summary {
   int passed = 0, failed = 0, skipped = 0, error = 0, xfailed = 0, xpassed = 0;
-  int total() const { return passed + failed + skipped + error + xfailed + xpassed; }
+  int quarantined = 0;  // failed or errored under an unexpired quarantine entry: not in failed or error
+  int total() const { return passed + failed + skipped + error + xfailed + xpassed + quarantined; }
 };
 
 struct RunOutcome {
@@ -26,6 +27,10 @@ struct RunOutcome {
   std::vector<TestResult> results;  // indexed like plan.tests: each test's last try
   // --reruns: per test index, its tries before the last (in the last attempt), in order.
   std::map<int, std::vector<TestResult>> reruns;
+  // Per test index that failed or errored under a quarantine entry: the entry (plan.quarantine's
+  // index). `quarantined` protects the run from the failure; `quarantine_expired` no longer does.
+  std::map<int, int> quarantined;
+  std::map<int, int> quarantine_expired;
   double duration_s = 0;
   bool interrupted = false;
   std::vector<std::string> warnings;
@@ -53,6 +58,8 @@ bool later_try(const TestResult& a, const TestResult& b);
 std::vector<int> flaky_tests(const RunOutcome& outcome);
 
 Summary summarize(const std::vector<TestResult>& results);
+// The run's counts: quarantined failures apart from the others.
+Summary summarize(const RunOutcome& outcome);
 std::vector<RankSummary> rank_summaries(const std::vector<TestResult>& results);
 // pytest's exit code: 0 all passed, 1 failures or errors (or a flaky test under
 // --fail-on-flaky), 2 interrupted, 5 nothing collected.
