@@ -19,6 +19,7 @@ void print_usage(std::FILE* out) {
                "  data generate|list|clean   the test-data cache\n"
                "  trends             metric histories from the perf-trend store\n"
                "  regressions        sustained shifts in the bad direction (exit 1 when any)\n"
+               "  flaky              tests whose outcome flipped over the last runs, worst first\n"
                "  alert --report P   send the run's alert to a webhook when it is needed\n"
                "  slurm              write (--submit, --wait) the Slurm job that runs the suite\n"
                "  nightly            submit the nightly job and alert (what the cron entry runs)\n"
@@ -51,6 +52,7 @@ int main_dispatch(int argc, char** argv) {
     if (command == "data") return data_command(args);
     if (command == "trends") return trends_command(args);
     if (command == "regressions") return regressions_command(args);
+    if (command == "flaky") return flaky_command(args);
     if (command == "alert") return alert_command(args);
     if (command == "slurm") return slurm_command(args);
     if (command == "nightly") return nightly_command(args);

@@ -1,4 +1,4 @@
-// `tellus-harness trends` and `tellus-harness regressions`: reading the perf-trend store.
+// `tellus-harness trends`, `regressions` and `flaky`: reading the perf-trend store.
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -7,6 +7,7 @@
 #include "tellus_harness/cli/option_parsing.hpp"
 #include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/common/wall_clock.hpp"
+#include "tellus_harness/perf/flaky_history.hpp"
 #include "tellus_harness/perf/trend_analysis.hpp"
 
 namespace tellus_harness {
@@ -107,6 +108,38 @@ int regressions_command(const Arguments& args) {
                   f.regression.runs_since_change, f.regression.confidence);
   }
   return findings.empty() ? 0 : 1;
+}
+
+int flaky_command(const Arguments& args) {
+  std::string store = default_perf_store(), format = "table";
+  int runs = 20;
+  po::options_description d("tellus-harness flaky [options]\n\nTests whose outcome flipped between passed and failed over\n"
+                            "the last runs of the result history, or that passed only on a rerun; worst first.\n\nOptions");
+  d.add_options()("help,h", "show this help")("perf-store", po::value(&store), "store directory (default TELLUS_PERF_STORE or ~/.tellus_perf)")(
+      "runs", po::value(&runs)->default_value(20), "how many of the latest runs")("format", po::value(&format)->default_value("table"), "table or json");
+  const auto vm = parse_command_options("flaky", args, d);
+  if (vm.count("help")) {
+    std::cout << d << "\n";
+    return 0;
+  }
+  check_format(format);
+  if (runs < 2) throw UserError("--runs must be at least 2: a flip needs two runs");
+  const auto flaky = find_flaky_tests(load(store, 0), runs);
+  if (format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& f : flaky)
+      out.push_back({{"test", f.test}, {"runs", f.runs}, {"flips", f.flips}, {"flaky_runs", f.flaky_runs},
+                     {"flip_rate", f.flip_rate}, {"last_outcome", f.last_outcome}});
+    std::cout << out.dump(2) << "\n";
+  } else if (flaky.empty()) {
+    std::printf("no flaky tests in the last %d runs\n", runs);
+  } else {
+    std::printf("%9s %6s %11s %5s %-8s %s\n", "flip rate", "flips", "rerun-flaky", "runs", "last", "test");
+    for (const auto& f : flaky)
+      std::printf("%8.0f%% %6d %11d %5d %-8s %s\n", 100 * f.flip_rate, f.flips, f.flaky_runs, f.runs,
+                  f.last_outcome.c_str(), f.test.c_str());
+  }
+  return 0;
 }
 
 }  // namespace tellus_harness

@@ -37,7 +37,7 @@ namespace {
 
 nlohmann::json to_json(const PerfRun& r) {
   nlohmann::json tests = nlohmann::json::object();
-  for (const auto& [name, t] : r.tests) tests[name] = {{"duration_s", t.duration_s}, {"outcome", t.outcome}};
+  for (const auto& [name, t] : r.tests) tests[name] = {{"duration_s", t.duration_s}, {"outcome", t.outcome}, {"tries", t.tries}};
   nlohmann::json j = {{"schema_version", kPerfRunSchemaVersion}, {"timestamp", r.timestamp}, {"git_commit", r.git_commit.empty() ? nlohmann::json() : nlohmann::json(r.git_commit)},
                       {"metrics", r.metrics}, {"run_id", r.run_id}, {"host", r.host}, {"profile", r.profile},
                       {"ranks", r.ranks}, {"branch", r.branch}, {"tests", tests}};
@@ -60,7 +60,8 @@ PerfRun from_json(const nlohmann::json& j) {
   r.branch = j.value("branch", "");
   if (j.contains("directions")) r.directions = j["directions"].get<std::map<std::string, std::map<std::string, std::string>>>();
   if (j.contains("tests"))
-    for (const auto& [name, t] : j["tests"].items()) r.tests[name] = {t.value("duration_s", 0.0), t.value("outcome", "")};
+    for (const auto& [name, t] : j["tests"].items())
+      r.tests[name] = {t.value("duration_s", 0.0), t.value("outcome", ""), t.value("tries", 1)};
   return r;
 }
 

@@ -25,7 +25,9 @@ PerfRun perf_run_from(const RunOutcome& outcome) {
     const TestResult& r = outcome.results[i];
     if (r.outcome == Outcome::kSkipped) continue;
     const std::string key = perf_key(plan.tests[i].spec);
-    run.tests[key] = {r.call_s, std::string(outcome_name(r.outcome))};
+    const auto reruns = outcome.reruns.find(static_cast<int>(i));
+    run.tests[key] = {r.call_s, std::string(outcome_name(r.outcome)),
+                      1 + (reruns == outcome.reruns.end() ? 0 : static_cast<int>(reruns->second.size()))};
     if (r.outcome != Outcome::kPassed) continue;  // a timeout's duration says nothing about speed
     run.metrics[key]["duration_s"] = r.call_s;
     const auto metrics = nlohmann::json::parse(r.metrics_json, nullptr, false);

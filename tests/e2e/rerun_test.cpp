@@ -276,3 +276,28 @@ TEST_CASE("a quarantine file that is not one is one clear error") {
   CHECK_THAT(r.err, Catch::Contains(dir + "/q.yaml:5"));  // the expires line
   CHECK_THAT(r.err, Catch::Contains("must be a date, YYYY-MM-DD"));
 }
+
+TEST_CASE("tellus-harness flaky lists the tests whose outcome flipped in the history, worst first") {
+  const auto store = fresh_output_dir("flaky-store");
+  fs::create_directories(store);
+  const std::vector<std::string> flipper{"passed", "failed", "passed", "passed", "failed"};
+  for (int i = 0; i < 5; ++i) {
+    const nlohmann::json run = {
+        {"schema_version", 1}, {"timestamp", 1790000000 + i * 86400}, {"git_commit", nullptr}, {"branch", "main"},
+        {"run_id", "r" + std::to_string(i)}, {"host", "node1"}, {"profile", "local"}, {"ranks", 2}, {"metrics", nlohmann::json::object()},
+        {"tests", {{"suite::steady", {{"duration_s", 1}, {"outcome", "passed"}}},
+                   {"suite::flipper", {{"duration_s", 1}, {"outcome", flipper[i]}}},
+                   {"suite::rerun", {{"duration_s", 1}, {"outcome", "passed"}, {"tries", i == 4 ? 2 : 1}}}}}};
+    std::ofstream(store + "/perf_results_" + std::to_string(1790000000 + i * 86400) + ".json") << run.dump();
+  }
+  const auto table = run_harness(0, "flaky --perf-store " + store + " --runs 5");
+  CHECK(table.exit_code == 0);
+  CHECK_THAT(table.out, Catch::Contains("     60%      3           0     5 failed   suite::flipper"));
+  CHECK_THAT(table.out, Catch::Contains("     20%      0           1     5 passed   suite::rerun"));
+  CHECK(table.out.find("suite::flipper") < table.out.find("suite::rerun"));
+  CHECK(table.out.find("suite::steady") == std::string::npos);
+  const auto json = nlohmann::json::parse(run_harness(0, "flaky --perf-store " + store + " --runs 2 --format json").out);
+  REQUIRE(json.size() == 2);  // in the last two runs: flipper failed after passing; rerun was flaky
+  CHECK(json[0]["test"] == "suite::flipper");
+  CHECK(run_harness(0, "flaky --runs 1").exit_code == 2);
+}

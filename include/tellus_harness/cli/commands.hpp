@@ -14,6 +14,7 @@ int report_command(const Arguments& args);                      // report --from
 int data_command(const Arguments& args);                        // data generate|list|clean
 int trends_command(const Arguments& args);
 int regressions_command(const Arguments& args);
+int flaky_command(const Arguments& args);
 int alert_command(const Arguments& args);
 int slurm_command(const Arguments& args);
 int nightly_command(const Arguments& args);

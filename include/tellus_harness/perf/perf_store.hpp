@@ -14,6 +14,7 @@ namespace tellus_harness {
 struct PerfTestRecord {
   double duration_s = 0;
   std::string outcome;
+  int tries = 1;  // 1 + its reruns (--reruns): a passed test with more than one was flaky
 };
 
 // A perf-store file's format (docs/schemas/perf-run.schema.json).

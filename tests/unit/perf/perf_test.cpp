@@ -6,6 +6,7 @@
 
 #include "tellus_harness/alert/alert_decision.hpp"
 #include "tellus_harness/alert/webhook.hpp"
+#include "tellus_harness/perf/flaky_history.hpp"
 #include "tellus_harness/perf/metric_direction.hpp"
 #include "tellus_harness/perf/perf_store.hpp"
 #include "tellus_harness/perf/regression_detector.hpp"
@@ -111,4 +112,37 @@ TEST_CASE("webhook URLs are shown as scheme and host only") {
   CHECK(redact_url("https://hooks.slack.com/services/T0/B0/SECRET") == "https://hooks.slack.com/…");
   CHECK(redact_url("http://user:pw@127.0.0.1:8080/x?token=1") == "http://127.0.0.1:8080/…");
   CHECK(redact_url("garbage") == "(webhook URL)");
+}
+
+TEST_CASE("flaky tests in the history: flips between passed and failed, and passes on a rerun, worst first") {
+  // 6 runs: `steady` always passes, `broken` always fails, `flipper` alternates, `once` fails
+  // once, `rerun` passed on a rerun twice, `skips` flips only through skips (not a flip).
+  const std::vector<std::string> flipper{"passed", "failed", "passed", "failed", "passed", "failed"};
+  const std::vector<std::string> once{"passed", "passed", "failed", "passed", "passed", "passed"};
+  const std::vector<std::string> skips{"passed", "skipped", "passed", "skipped", "passed", "passed"};
+  std::vector<PerfRun> runs;
+  for (int i = 0; i < 6; ++i) {
+    PerfRun r;
+    r.timestamp = 1000 + i;
+    r.tests["steady"] = {1, "passed"};
+    r.tests["broken"] = {1, "failed"};
+    r.tests["flipper"] = {1, flipper[i]};
+    r.tests["once"] = {1, once[i]};
+    r.tests["skips"] = {1, skips[i]};
+    r.tests["rerun"] = {1, "passed", i % 3 == 0 ? 2 : 1};
+    runs.push_back(r);
+  }
+  const auto flaky = find_flaky_tests(runs, 6);
+  REQUIRE(flaky.size() == 3);
+  CHECK(flaky[0].test == "flipper");
+  CHECK(flaky[0].flips == 5);
+  CHECK(flaky[0].flip_rate == Approx(5.0 / 6));
+  CHECK(flaky[0].last_outcome == "failed");
+  CHECK(flaky[1].test == "once");
+  CHECK(flaky[1].flips == 2);
+  CHECK(flaky[2].test == "rerun");
+  CHECK(flaky[2].flaky_runs == 2);
+  // Only the last K runs count: the last 3 of `once` are steady.
+  const auto recent = find_flaky_tests(runs, 3);
+  CHECK(std::none_of(recent.begin(), recent.end(), [](const FlakyTest& f) { return f.test == "once"; }));
 }
