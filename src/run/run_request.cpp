@@ -225,7 +225,7 @@ void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_out
   apply_quarantine(plan, request);
   if (request.last_failed || request.failed_first) {
     std::vector<std::string> warnings;
-    apply_previous_failures(plan, previous_failures(request.previous_run_dir, plan.output_dir, warnings), request.last_failed);
+    apply_previous_failures(plan, previous_failures(request.previous_run_dir, plan, history, warnings), request.last_failed);
     for (const auto& w : warnings) std::fprintf(stderr, "tellus-harness: warning: %s\n", w.c_str());
   }
   if (!create_output) return;

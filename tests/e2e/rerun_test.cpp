@@ -154,6 +154,15 @@ TEST_CASE("run --last-failed runs exactly the tests that failed last time, --fai
   }
   CHECK(failures_seen == 2);
 
+  // With a result history, its latest run of these tests decides (run directories aside).
+  const std::string with_store = "cd " + root + " && " TELLUS_HARNESS_EXE " run " + fixture("suites/last_failed.yaml") +
+                                 " --progress none --perf-store " + root + "/store ";
+  CHECK(run_shell(with_store + "-k pass").exit_code == 0);  // recorded: only passes
+  CHECK(run_shell(with_store).exit_code == 1);              // recorded: the two failures
+  const auto from_history = run_shell(with_store + "--last-failed --output-dir " + root + "/from-history");
+  CHECK_THAT(from_history.out, Catch::Contains("--last-failed: 2 tests that failed in the result history's latest run of these tests"));
+  CHECK(read_json(root + "/from-history/report.json")["summary"]["total"] == 2);
+
   // Nothing of the selection failed before: every selected test runs, as under pytest.
   const auto none = run_shell(in_root + "-k pass --last-failed=" + latest);
   CHECK(none.exit_code == 0);
