@@ -10,6 +10,7 @@ const std::vector<std::unique_ptr<Reporter>>& reporters() {
     r.push_back(make_json_reporter());
     r.push_back(make_junit_reporter());
     r.push_back(make_html_reporter());
+    r.push_back(make_github_summary_reporter());
     return r;
   }();
   return all;

@@ -62,6 +62,12 @@ TEST_CASE("sbatch: a 2-node x 2-task job runs the suite once over both nodes, an
   CHECK(ranks.size() == 4);
   CHECK(report["harness"]["profile"]["name"] == "ci");
 
+  // A job that resumes the run: its own plan and directory, so no --env-config or --output-dir.
+  const std::string resume_dir = fresh_output_dir("slurm-resume");
+  const auto resumed = run_shell(slurm(job + "--output-dir " + resume_dir + " --wait -- --resume " + ok_dir + "/run"));
+  CHECK(resumed.exit_code == 0);
+  CHECK_THAT(run_shell("cat " + resume_dir + "/slurm-*.out").out, Catch::Contains("has finished (every test has a result)"));
+
   const auto failing = run_shell(slurm(job + "--output-dir " + fresh_output_dir("slurm-fail") + " --wait -- " +
                                        fixture("suites/outcomes.yaml") + " --perf-store none"));
   CHECK(failing.exit_code == 1);

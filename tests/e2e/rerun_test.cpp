@@ -174,7 +174,10 @@ TEST_CASE("run --reruns: a test failing only on its first try is flaky, with eve
   const std::string flaky_dir = out + ".tries";
   fs::remove_all(flaky_dir);
   fs::create_directories(flaky_dir);
-  const auto r = run_shell("FLAKY_DIR=" + flaky_dir + " " TELLUS_MPIEXEC " -n 2 --oversubscribe " TELLUS_HARNESS_EXE " run " +
+  const std::string step_summary = out + ".summary.md";
+  fs::remove(step_summary);
+  const auto r = run_shell("GITHUB_STEP_SUMMARY=" + step_summary + " FLAKY_DIR=" + flaky_dir + " " TELLUS_MPIEXEC
+                           " -n 2 --oversubscribe " TELLUS_HARNESS_EXE " run " +
                            fixture("suites/flaky.yaml") + " --reruns 2 --only-rerun 'ConnectionError' --progress none "
                            "--perf-store none --output-dir " + out);
   CHECK(r.exit_code == 1);
@@ -205,6 +208,12 @@ TEST_CASE("run --reruns: a test failing only on its first try is flaky, with eve
   CHECK_THAT(xml.out, Catch::Contains("once flakyFailure \n"));
   CHECK_THAT(xml.out, Catch::Contains("net failure rerunFailure rerunFailure system-err Failure"));
   CHECK_THAT(xml.out, Catch::Contains("always failure system-err Failure"));
+  // The GitHub job summary: counts, failures with their first line, the flaky test.
+  const std::string md = run_shell("cat " + step_summary).out;
+  CHECK_THAT(md, Catch::Contains("### tellus-harness: failed"));
+  CHECK_THAT(md, Catch::Contains("| 2 | 2 | 0 | 0 | 0 | 0 | 1 | 0 |"));
+  CHECK_THAT(md, Catch::Contains("::net | exited with status 1: ConnectionError: reset |"));
+  CHECK_THAT(md, Catch::Contains("**Flaky** (passed on a rerun):\n- "));
   // report --from finds the tries in the journals.
   const auto rebuilt = run_harness(0, "report --from " + out + " --json-report-file " + out + "/again.json");
   CHECK(read_json(out + "/again.json")["summary"] == report["summary"]);

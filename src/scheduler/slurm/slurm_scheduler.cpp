@@ -2,6 +2,7 @@
 // share/tellus-harness/slurm), sbatch to submit it, sbatch --wait to wait for the job.
 #include <memory>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -49,6 +50,9 @@ std::string render_job_script(const BatchJob& job, const std::string& script_pat
   text << in.rdbuf();
   std::string args, modules, extra;
   for (const auto& a : job.run_args) args += (args.empty() ? "" : " ") + shell_quote(a);
+  const bool resumes = std::find(job.run_args.begin(), job.run_args.end(), "--resume") != job.run_args.end();
+  const std::string run_options =
+      resumes ? "" : "--env-config " + shell_quote(job.env_config) + " --output-dir " + shell_quote(job.output_dir + "/run");
   for (const auto& m : job.modules) modules += "module load " + m + "\n";
   if (!job.account.empty()) extra += "#SBATCH --account=" + job.account + "\n";
   const std::string launch = job.launcher == "srun" ? "srun --mpi=pmix" : "mpirun";
@@ -58,7 +62,7 @@ std::string render_job_script(const BatchJob& job, const std::string& script_pat
       {"@TASKS@", std::to_string(job.nodes * job.tasks_per_node)}, {"@OUTPUT_DIR@", job.output_dir},
       {"@SBATCH_EXTRA@", extra}, {"@MODULE_LOADS@", modules}, {"@ENV_CONFIG@", shell_quote(job.env_config)},
       {"@WORKDIR@", shell_quote(job.workdir)}, {"@LAUNCH@", launch}, {"@HARNESS@", shell_quote(job.harness)},
-      {"@RUN_ARGS@", args}, {"@RUN_DIR@", shell_quote(job.output_dir + "/run")}};
+      {"@RUN_ARGS@", args}, {"@RUN_OPTIONS@", run_options}, {"@RUN_DIR@", shell_quote(job.output_dir + "/run")}};
   std::string script = text.str();
   for (const auto& [key, value] : values)
     for (std::size_t at = script.find(key); at != std::string::npos; at = script.find(key, at + value.size()))
