@@ -99,6 +99,32 @@ int main(int argc, char** argv) {
       std::printf("%-6.0f %-12s %11.2f%% %11.2f%%\n", noise * 100, name, ours.rate(), seed.rate());
     }
   }
+  // The nightly loop's case: sustained shifts of 25-45 % in the bad direction that are 3, 4 or
+  // 5 runs old when the history is judged (once, at its end), in 5 % and 10 % noise.
+  std::printf("%-6s %-22s %12s %12s\n", "noise", "shift 25-45 %, age", "harness", "seed");
+  for (double noise : {0.05, 0.10}) {
+    for (int age : {3, 4, 5}) {
+      Counts ours, seed;
+      for (int s = 0; s < series_per_case; ++s) {
+        const Direction dir = s % 2 ? Direction::kHigherIsBetter : Direction::kLowerIsBetter;
+        const double bad_sign = dir == Direction::kLowerIsBetter ? 1.0 : -1.0;
+        const double level = 10 + 90 * unit(rng);
+        const double magnitude = 0.25 + 0.20 * unit(rng);
+        const int length = 30 + age;
+        std::vector<SeriesPoint> series;
+        for (int i = 0; i < length; ++i) {
+          double v = level * (1 + noise * (2 * unit(rng) - 1));
+          if (i >= length - age) v *= 1 + bad_sign * magnitude;
+          series.push_back({v, static_cast<double>(i), "c" + std::to_string(i)});
+        }
+        ours.flagged += detect_regression(series, dir, options).has_value();
+        seed.flagged += seed_latest_versus_previous(series, threshold).has_value();
+        ++ours.total;
+        ++seed.total;
+      }
+      std::printf("%-6.0f %-22d %11.2f%% %11.2f%%\n", noise * 100, age, ours.rate(), seed.rate());
+    }
+  }
   // Speed of the detector alone: 500,000 series of 40 points.
   std::vector<SeriesPoint> series;
   for (int i = 0; i < 40; ++i) series.push_back({100 * (1 + 0.1 * (2 * unit(rng) - 1)), double(i), ""});

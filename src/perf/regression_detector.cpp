@@ -15,13 +15,10 @@ double median(std::vector<double> v) {
   return (upper + *std::max_element(v.begin(), v.begin() + n / 2)) / 2;
 }
 
-}  // namespace
-
-std::optional<Regression> detect_regression(const std::vector<SeriesPoint>& series, Direction direction,
-                                            const DetectorOptions& o) {
-  if (direction == Direction::kUnknown) return std::nullopt;
+// The latest `k` runs against the up to baseline_max before them.
+std::optional<Regression> detect_with_recent(const std::vector<SeriesPoint>& series, Direction direction,
+                                             const DetectorOptions& o, int k) {
   const int n = static_cast<int>(series.size());
-  const int k = o.recent;
   if (n < k + o.baseline_min) return std::nullopt;
   const int from = std::max(0, n - k - o.baseline_max);
   std::vector<double> baseline, recent;
@@ -70,6 +67,19 @@ std::optional<Regression> detect_regression(const std::vector<SeriesPoint>& seri
   r.baseline_commit = i >= 0 ? series[i].commit : "";
   r.current_commit = series.back().commit;
   return r;
+}
+
+}  // namespace
+
+std::optional<Regression> detect_regression(const std::vector<SeriesPoint>& series, Direction direction,
+                                            const DetectorOptions& o) {
+  if (direction == Direction::kUnknown) return std::nullopt;
+  // The shift may be 3 runs old or more: with a fixed window of the latest 3 runs, the older
+  // shifted runs would sit in the baseline and mask it. Each window length is tried, shortest
+  // first; each must pass every test on its own.
+  for (int k = o.recent; k <= std::max(o.recent, o.recent_max); ++k)
+    if (auto r = detect_with_recent(series, direction, o, k)) return r;
+  return std::nullopt;
 }
 
 std::optional<Regression> seed_latest_versus_previous(const std::vector<SeriesPoint>& series, double threshold_percent) {

@@ -29,7 +29,8 @@ struct SeriesPoint {
 
 struct DetectorOptions {
   double threshold_percent = 20;
-  int recent = 3;
+  int recent = 3;       // the fewest latest runs that must carry a shift
+  int recent_max = 8;   // the most: a shift this many runs old is still told from the baseline
   int baseline_min = 5;
   int baseline_max = 30;
   double min_z = 2.0;

@@ -146,3 +146,18 @@ TEST_CASE("flaky tests in the history: flips between passed and failed, and pass
   const auto recent = find_flaky_tests(runs, 3);
   CHECK(std::none_of(recent.begin(), recent.end(), [](const FlakyTest& f) { return f.test == "once"; }));
 }
+
+TEST_CASE("a sustained shift is found when it is 3 to 8 runs old, not only in the latest 3") {
+  for (int age = 3; age <= 8; ++age) {
+    std::vector<SeriesPoint> series;
+    for (int i = 0; i < 30 + age; ++i) {
+      const double noise = (i % 5 - 2) * 0.02;  // deterministic ±4 %
+      series.push_back({100 * (1 + noise) * (i >= 30 ? 1.3 : 1.0), double(i), "c" + std::to_string(i)});
+    }
+    const auto r = detect_regression(series, Direction::kLowerIsBetter, {20});
+    INFO("shift " << age << " runs old");
+    REQUIRE(r.has_value());
+    CHECK(r->runs_since_change == age);
+    CHECK(r->baseline_commit == "c29");
+  }
+}
