@@ -39,6 +39,7 @@ po::options_description run_options_description(RunRequest& r, std::vector<std::
       ("reruns-delay", po::value(&r.reruns.delay_s)->default_value(0), "seconds before each rerun")
       ("only-rerun", po::value(&r.reruns.only_matching), "rerun only failures whose message matches REGEX (ECMAScript)")
       ("fail-on-flaky", "a test that passed only on a rerun fails the run")
+      ("count", po::value(&r.count)->default_value(1), "run every selected test N times, each repetition its own test ([i-N] after its id)")
       ("quarantine", po::value(&r.quarantine_file), "quarantine FILE (default: quarantine.yaml beside the suites, else the profile's)")
       ("resume", po::value(&r.resume_dir), "continue the killed or interrupted run in DIR: its unfinished tests run, one report covers all")
       ("last-failed", po::value(&r.previous_run_dir)->implicit_value(""), "=DIR: run only the tests that failed in DIR (default: the latest run under tellus-results)")
@@ -87,7 +88,7 @@ std::optional<RunRequest> parse_run_options(const Arguments& args, bool print_he
     for (const char* planning : {"env-config", "profiles-dir", "timeout-multiplier", "max-concurrent", "timeout", "maxfail",
                                  "exitfirst", "collect-only", "output-dir", "json-report-file", "junitxml", "schedule",
                                  "python", "last-failed", "failed-first", "reruns", "reruns-delay", "only-rerun",
-                                 "fail-on-flaky", "quarantine"})
+                                 "fail-on-flaky", "quarantine", "count"})
       if (vm.count(planning) && !vm[planning].defaulted()) refuse(std::string("--") + planning);
   }
   if (request.progress != "auto" && request.progress != "lines" && request.progress != "none")

@@ -22,6 +22,7 @@ void to_json(nlohmann::json& j, const TestSpec& t) {
   j["backend_config"] = t.backend_config;
   j["params_json"] = t.params_json;
   j["workspace_name"] = t.workspace_name;
+  j["repeat_of"] = t.repeat_of;
 }
 
 void from_json(const nlohmann::json& j, TestSpec& t) {
@@ -40,6 +41,7 @@ void from_json(const nlohmann::json& j, TestSpec& t) {
   j.at("backend_config").get_to(t.backend_config);
   j.at("params_json").get_to(t.params_json);
   j.at("workspace_name").get_to(t.workspace_name);
+  t.repeat_of = j.value("repeat_of", "");
 }
 
 }  // namespace tellus_harness

@@ -215,7 +215,7 @@ void Executor::send_to_worker(Running& r) {
     r.setup_s = now_unix() - r.start_unix;  // waiting for the worker to start
     r.deadline = r.started + seconds(r.spec.timeout_s * policy_.timeout_multiplier);
   }
-  if (!r.worker->run(r.spec.nodeid)) {
+  if (!r.worker->run(r.spec.collected_nodeid())) {
     r.worker->retiring = true;
     r.worker->process().kill_all();  // what it was running ends with the cause; the rest go elsewhere
   }
@@ -245,7 +245,7 @@ void Executor::serve_workers(std::vector<TestResult>& done) {
       for (const auto& t : running_)
         if (t->worker == &w && t->queued && !t->sent && t->stop == StopReason::kNone) send_to_worker(*t);
     for (const auto& outcome : news.outcomes) {
-      if (!r || !r->sent || outcome.nodeid != r->spec.nodeid) {
+      if (!r || !r->sent || outcome.nodeid != r->spec.collected_nodeid()) {
         problems_.push_back("pytest worker " + w.workspace() + " reported a test it was not running: " + outcome.nodeid);
         continue;
       }

@@ -57,7 +57,9 @@ RunOutcome assemble_outcome(RunPlan plan, const std::vector<TestResult>& finishe
     const Outcome o = outcome.results[i].outcome;
     if (o != Outcome::kFailed && o != Outcome::kError) continue;
     for (std::size_t q = 0; q < plan.quarantine.size(); ++q) {
-      if (!quarantine_matches(plan.quarantine[q], plan.tests[i].spec.nodeid)) continue;
+      const TestSpec& spec = plan.tests[i].spec;
+      if (!quarantine_matches(plan.quarantine[q], spec.nodeid) && !quarantine_matches(plan.quarantine[q], spec.collected_nodeid()))
+        continue;
       (plan.quarantine[q].expired ? outcome.quarantine_expired : outcome.quarantined)[static_cast<int>(i)] = static_cast<int>(q);
       break;
     }

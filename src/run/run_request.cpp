@@ -120,6 +120,29 @@ void add_pytest_tests(RunPlan& plan, Selection& selection, double default_timeou
   selection.deselected += collected.deselected;
 }
 
+// --count N: each selected test N times in a row of the plan, repetition i of N with "[i-N]"
+// after its node id (inside a parametrized test's brackets: "test_x[a-i-N]", as
+// pytest-repeat names them) and a workspace of its own.
+void repeat_tests(RunPlan& plan, int count) {
+  if (count == 1) return;
+  std::vector<CollectedTest> repeated;
+  repeated.reserve(plan.tests.size() * count);
+  for (const auto& t : plan.tests) {
+    for (int i = 1; i <= count; ++i) {
+      CollectedTest copy = t;
+      const std::string tag = std::to_string(i) + "-" + std::to_string(count);
+      TestSpec& s = copy.spec;
+      s.repeat_of = t.spec.nodeid;
+      s.nodeid = !s.nodeid.empty() && s.nodeid.back() == ']' ? s.nodeid.substr(0, s.nodeid.size() - 1) + "-" + tag + "]"
+                                                              : s.nodeid + "[" + tag + "]";
+      if (s.kind != "pytest") s.name += "[" + tag + "]";
+      if (!s.workspace_name.empty()) s.workspace_name += "+" + tag;
+      repeated.push_back(std::move(copy));
+    }
+  }
+  plan.tests = std::move(repeated);
+}
+
 // --quarantine, else quarantine.yaml beside the first suite path that has one, else the
 // profile's; "" when there is none.
 std::string quarantine_file_for(const RunRequest& request, const Profile& profile) {
@@ -146,8 +169,9 @@ void apply_quarantine(RunPlan& plan, const RunRequest& request) {
   const std::string today = quarantine_today();
   for (auto& entry : plan.quarantine) {
     entry.expired = today > entry.expires;
-    const bool names_a_test = std::any_of(plan.tests.begin(), plan.tests.end(),
-                                          [&](const CollectedTest& t) { return quarantine_matches(entry, t.spec.nodeid); });
+    const bool names_a_test = std::any_of(plan.tests.begin(), plan.tests.end(), [&](const CollectedTest& t) {
+      return quarantine_matches(entry, t.spec.nodeid) || quarantine_matches(entry, t.spec.collected_nodeid());
+    });
     if (!names_a_test)
       std::fprintf(stderr, "tellus-harness: warning: %s:%d: quarantine entry '%s' names none of the selected tests\n",
                    entry.file.c_str(), entry.line, entry.test.c_str());
@@ -176,6 +200,8 @@ RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_outpu
   if (!(request.default_timeout_s > 0) || !(request.default_timeout_s <= kMaxTimeoutSeconds))
     throw UserError("--timeout must be greater than zero and at most 2592000 (30 days)");
   if (request.maxfail < 0) throw UserError("--maxfail must not be negative");
+  if (request.count < 1 || request.count > kMaxRepetitions)
+    throw UserError("--count must be from 1 to " + std::to_string(kMaxRepetitions));
   if (request.reruns.count < 0 || request.reruns.count > kMaxReruns)
     throw UserError("--reruns must be from 0 to " + std::to_string(kMaxReruns));
   if (!(request.reruns.delay_s >= 0) || !(request.reruns.delay_s <= kMaxRerunDelaySeconds))
@@ -222,6 +248,7 @@ void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_out
   plan.tests = std::move(selection.tests);
   apply_duration_history(plan, history);
   plan.deselected = selection.deselected;
+  repeat_tests(plan, request.count);
   apply_quarantine(plan, request);
   if (request.last_failed || request.failed_first) {
     std::vector<std::string> warnings;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -318,4 +319,30 @@ TEST_CASE("tellus-harness flaky lists the tests whose outcome flipped in the his
   REQUIRE(json.size() == 2);  // in the last two runs: flipper failed after passing; rerun was flaky
   CHECK(json[0]["test"] == "suite::flipper");
   CHECK(run_harness(0, "flaky --runs 1").exit_code == 2);
+}
+
+TEST_CASE("run --count N repeats every selected test N times over the ranks, each its own test") {
+  const auto out = fresh_output_dir("count");
+  const auto r = run_shell("cd " + fixture("pytest_flaky") + " && FLAKY_DIR=/nonexistent " TELLUS_MPIEXEC
+                           " -n 2 --oversubscribe " TELLUS_HARNESS_EXE " run test_flaky.py -k passes --count 3 "
+                           "--python /usr/bin/python3 --progress none --perf-store none --output-dir " + out);
+  CHECK(r.exit_code == 0);
+  const auto report = read_json(out + "/report.json");
+  std::vector<std::string> ids;
+  for (const auto& t : report["tests"]) ids.push_back(t["nodeid"]);
+  CHECK(ids == std::vector<std::string>{"test_flaky.py::test_passes[1-3]", "test_flaky.py::test_passes[2-3]",
+                                        "test_flaky.py::test_passes[3-3]"});
+  CHECK(report["summary"]["passed"] == 3);
+  std::set<int> ranks;
+  for (const auto& t : report["harness"]["tests"]) ranks.insert(t["rank"].get<int>());
+  CHECK(ranks.size() == 2);
+  // YAML tests too, each repetition in a workspace of its own.
+  const auto yaml_out = fresh_output_dir("count-yaml");
+  const auto y = run_harness(2, "run " + fixture("suites/last_failed.yaml") + " -k fail1 --count 2 --progress none "
+                                "--perf-store none --keep-workspaces --output-dir " + yaml_out);
+  CHECK(y.exit_code == 1);
+  CHECK_THAT(y.out, Catch::Contains("last_failed.yaml::fail1[1-2]") && Catch::Contains("last_failed.yaml::fail1[2-2]"));
+  CHECK(fs::exists(yaml_out + "/work/fail1+1-2"));
+  CHECK(fs::exists(yaml_out + "/work/fail1+2-2"));
+  CHECK(run_harness(0, "run " + fixture("suites/last_failed.yaml") + " --count 0").exit_code == 2);
 }

@@ -22,6 +22,10 @@ struct TestSpec {
   std::string backend_config;   // its configuration as JSON ("" for a bare type)
   std::string params_json;      // the kind's own parameters, as JSON text
   std::string workspace_name;   // directory name under <output-dir>/work/, unique in the run
+  std::string repeat_of;        // --count: the node id this is a repetition of (pytest runs that one)
+
+  // The node id pytest knows the test by.
+  const std::string& collected_nodeid() const { return repeat_of.empty() ? nodeid : repeat_of; }
 };
 
 }  // namespace tellus_harness

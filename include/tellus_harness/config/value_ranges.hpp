@@ -11,6 +11,7 @@ constexpr double kMaxTimeoutMultiplier = 1000;
 constexpr double kMaxKillGraceSeconds = 3600;
 constexpr int kMaxConcurrency = 4096;                 // tests one rank runs at once
 constexpr int kMaxReruns = 100;                       // --reruns
+constexpr int kMaxRepetitions = 10000;                // --count
 constexpr double kMaxRerunDelaySeconds = 3600;        // --reruns-delay
 constexpr std::int64_t kMaxLimitMb = std::int64_t{1} << 26;  // 64 TiB: memory_mb, disk_mb
 

@@ -29,6 +29,7 @@ struct RunRequest {
   std::string perf_store;         // empty: default_perf_store(); "none": do not record
   std::string webhook;            // empty: TELLUS_ALERT_WEBHOOK, else the profile's alert_webhook
   RerunPolicy reruns;              // --reruns, --reruns-delay, --only-rerun, --fail-on-flaky
+  int count = 1;                   // --count: every selected test this many times
   std::string quarantine_file;     // --quarantine; empty: quarantine.yaml beside the suites, else the profile's
   std::string resume_dir;          // --resume: continue that run instead of planning one
   bool last_failed = false;        // --last-failed: only the tests that failed in the previous run
