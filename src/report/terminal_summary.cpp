@@ -10,18 +10,16 @@ namespace tellus_harness {
 void print_terminal_summary(const RunOutcome& outcome, std::FILE* out) {
   const auto& results = outcome.results;
   bool header = false;
+  auto short_summary = [&] {
+    if (!header) std::fprintf(out, "\n=========================== short test summary info ===========================\n");
+    header = true;
+  };
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     if (r.outcome != Outcome::kFailed && r.outcome != Outcome::kError) continue;
-    if (!header) std::fprintf(out, "\n=========================== short test summary info ===========================\n");
-    header = true;
+    if (outcome.quarantined.count(static_cast<int>(i))) continue;  // a section of their own, below
+    short_summary();
     const std::string why = r.longrepr.substr(0, r.longrepr.find('\n'));
-    if (const auto q = outcome.quarantined.find(static_cast<int>(i)); q != outcome.quarantined.end()) {
-      const auto& entry = outcome.plan.quarantine[q->second];
-      std::fprintf(out, "QUARANTINED %s - %s (%s, until %s): %s\n", r.nodeid.c_str(), entry.reason.c_str(),
-                   entry.owner.c_str(), entry.expires.c_str(), why.c_str());
-      continue;
-    }
     std::fprintf(out, "%s %s - %s\n", r.outcome == Outcome::kFailed ? "FAILED" : "ERROR", r.nodeid.c_str(), why.c_str());
     if (const auto q = outcome.quarantine_expired.find(static_cast<int>(i)); q != outcome.quarantine_expired.end()) {
       const auto& entry = outcome.plan.quarantine[q->second];
@@ -31,11 +29,18 @@ void print_terminal_summary(const RunOutcome& outcome, std::FILE* out) {
   }
   const auto flaky = flaky_tests(outcome);
   for (int i : flaky) {
-    if (!header) std::fprintf(out, "\n=========================== short test summary info ===========================\n");
-    header = true;
+    short_summary();
     const auto& tries = outcome.reruns.at(i);
     const std::string why = tries.back().longrepr.substr(0, tries.back().longrepr.find('\n'));
     std::fprintf(out, "FLAKY %s - passed on try %zu; before: %s\n", results[i].nodeid.c_str(), tries.size() + 1, why.c_str());
+  }
+  if (!outcome.quarantined.empty())
+    std::fprintf(out, "\n============== quarantined: failures that do not fail the run ==============\n");
+  for (const auto& [index, entry_index] : outcome.quarantined) {
+    const auto& r = results[index];
+    const auto& entry = outcome.plan.quarantine[entry_index];
+    std::fprintf(out, "QUARANTINED %s - %s (%s, until %s): %s\n", r.nodeid.c_str(), entry.reason.c_str(),
+                 entry.owner.c_str(), entry.expires.c_str(), r.longrepr.substr(0, r.longrepr.find('\n')).c_str());
   }
   const Summary s = summarize(outcome);
   std::string counts = std::to_string(s.passed) + " passed, " + std::to_string(s.failed) + " failed, " +
