@@ -1,5 +1,6 @@
 #include "harness_process.hpp"
 
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <atomic>
@@ -79,6 +80,16 @@ std::string fresh_output_dir(const std::string& name) {
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in);
+}
+
+std::thread kill_victim_rank(const std::string& pid_file) {
+  return std::thread([pid_file] {
+    for (int i = 0; i < 300 && !fs::exists(pid_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    pid_t pid = 0;
+    std::ifstream(pid_file) >> pid;
+    if (pid > 0) kill(pid, SIGKILL);
+  });
 }
 
 int count_lines_with(const std::string& text, const std::string& needle) {

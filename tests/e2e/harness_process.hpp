@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <functional>
 #include <string>
+#include <thread>
 
 struct ProcessResult {
   int exit_code = -1;
@@ -34,5 +35,9 @@ ProcessResult run_harness(int ranks, const std::string& args);
 std::string fixture(const std::string& relative);  // path under tests/fixtures
 std::string fresh_output_dir(const std::string& name);
 nlohmann::json read_json(const std::string& path);
+// A thread that kill -9s the rank whose pid a victim test writes to `pid_file`, 1.5 s after the
+// file appears (the quick tests finish meanwhile); join it after the run.
+std::thread kill_victim_rank(const std::string& pid_file);
+
 // Count of lines in `text` containing `needle`.
 int count_lines_with(const std::string& text, const std::string& needle);

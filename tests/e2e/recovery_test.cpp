@@ -27,13 +27,7 @@ TEST_CASE("after kill -9 of a rank, report --from keeps every finished result") 
   const auto out = fresh_output_dir("recovery");
   const std::string pid_file = out + ".victim.pid";
   fs::remove(pid_file);
-  std::thread killer([&] {
-    for (int i = 0; i < 300 && !fs::exists(pid_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the quick tests finish meanwhile
-    pid_t pid = 0;
-    std::ifstream(pid_file) >> pid;
-    if (pid > 0) kill(pid, SIGKILL);
-  });
+  std::thread killer = kill_victim_rank(pid_file);
   const auto run = run_shell("VICTIM_PID_FILE=" + pid_file + " " TELLUS_MPIEXEC " -n 3 --oversubscribe " TELLUS_HARNESS_EXE
                              " run " + fixture("suites/recovery.yaml") + " --max-concurrent 4 --progress none --output-dir " + out);
   killer.join();

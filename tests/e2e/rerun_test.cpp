@@ -1,6 +1,6 @@
-// The nightly loop's reruns: a killed run resumed on another number of ranks, and the tests
-// that failed last time run alone or first.
-#include <signal.h>
+// The nightly loop: a killed run resumed on another number of ranks, the tests that failed
+// last time run alone or first, reruns and flaky tests, the quarantine, the flaky listing from
+// the history, and --count.
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -45,13 +45,7 @@ TEST_CASE("a run killed with kill -9 of a rank, resumed on another number of ran
   const std::string pid_file = out + ".victim.pid";
   fs::remove(mark);
   fs::remove(pid_file);
-  std::thread killer([&] {
-    for (int i = 0; i < 300 && !fs::exists(pid_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the quick tests finish meanwhile
-    pid_t pid = 0;
-    std::ifstream(pid_file) >> pid;
-    if (pid > 0) kill(pid, SIGKILL);
-  });
+  std::thread killer = kill_victim_rank(pid_file);
   const std::string env = "VICTIM_PID_FILE=" + pid_file + " RESUME_MARK=" + mark + " ";
   const auto first = run_shell(env + TELLUS_MPIEXEC " -n 4 --oversubscribe " TELLUS_HARNESS_EXE " run " +
                                fixture("suites/resume.yaml") + " --max-concurrent 2 --progress none --perf-store none --output-dir " + out);
