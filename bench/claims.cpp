@@ -48,11 +48,11 @@ struct Figures {
 };
 
 // Every rank claims one test at a time, round robin, until the pool is drained.
-Figures serve(const std::vector<TestSpec>& specs, int ranks, bool with_specs) {
-  std::vector<double> durations(specs.size(), 1.0);
+Figures serve(const std::vector<CollectedTest>& tests, int ranks, bool with_specs) {
+  std::vector<double> durations(tests.size(), 1.0);
   WorkPool pool(partition_longest_first(durations, ranks), durations, true, 0);
-  ProgressDisplay progress(static_cast<int>(specs.size()), false, false);
-  ClaimCoordinator coordinator(pool, progress, specs, ranks, [](TestResult) {});
+  ProgressDisplay progress(static_cast<int>(tests.size()), false, false);
+  ClaimCoordinator coordinator(pool, progress, tests, ranks, [](TestResult) {});
   Figures f;
   std::vector<bool> done(ranks, false);
   done[0] = true;  // rank 0 runs no simulated tests here
@@ -107,10 +107,10 @@ Figures serve(const std::vector<TestSpec>& specs, int ranks, bool with_specs) {
 int main(int argc, char** argv) {
   const int tests = argc > 1 ? std::atoi(argv[1]) : 100000;
   const int ranks = argc > 2 ? std::atoi(argv[2]) : 1000;
-  std::vector<TestSpec> specs;
-  for (int i = 0; i < tests; ++i) specs.push_back(spec_of(i));
+  std::vector<CollectedTest> plan_tests;
+  for (int i = 0; i < tests; ++i) plan_tests.push_back({spec_of(i), "", ""});
   for (const bool with_specs : {true, false}) {
-    const Figures f = serve(specs, ranks, with_specs);
+    const Figures f = serve(plan_tests, ranks, with_specs);
     std::printf("%-22s %d tests, %d ranks: rank 0 %.2f s for %ld claims and finishes = %.0f per second; "
                 "the ranks' decoding %.2f s\n",
                 with_specs ? "grants with specs:" : "grants of indices:", tests, ranks, f.coordinator_s, f.messages,

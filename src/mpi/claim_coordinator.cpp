@@ -23,10 +23,10 @@ std::string first_line(const std::string& s, std::size_t max = 300) {
 
 }  // namespace
 
-ClaimCoordinator::ClaimCoordinator(WorkPool& pool, ProgressDisplay& progress, const std::vector<TestSpec>& specs,
+ClaimCoordinator::ClaimCoordinator(WorkPool& pool, ProgressDisplay& progress, const std::vector<CollectedTest>& tests,
                                    int ranks, ResultSink sink, RerunPolicy reruns)
-    : pool_(pool), progress_(progress), specs_(specs), workers_left_(ranks > 1 ? ranks - 1 : 0), ranks_(ranks),
-      sink_(std::move(sink)), reruns_(std::move(reruns)), tries_(specs.size(), 0) {
+    : pool_(pool), progress_(progress), tests_(tests), workers_left_(ranks > 1 ? ranks - 1 : 0), ranks_(ranks),
+      sink_(std::move(sink)), reruns_(std::move(reruns)), tries_(tests.size(), 0) {
   if (!reruns_.only_matching.empty()) only_rerun_.emplace(reruns_.only_matching);
 }
 
@@ -75,7 +75,7 @@ std::vector<GrantedTest> ClaimCoordinator::granted_tests(const std::vector<int>&
   std::vector<GrantedTest> tests;
   tests.reserve(indices.size());
   for (int i : indices) {
-    tests.push_back({i, specs_[i]});
+    tests.push_back({i, tests_[i].spec});
     if (tries_[i] > 0 && !tests.back().spec.workspace_name.empty())
       tests.back().spec.workspace_name += "+rerun" + std::to_string(tries_[i]);
   }
@@ -83,7 +83,7 @@ std::vector<GrantedTest> ClaimCoordinator::granted_tests(const std::vector<int>&
 }
 
 void ClaimCoordinator::finished(TestResult result) {
-  if (result.index < 0 || result.index >= static_cast<int>(specs_.size()))
+  if (result.index < 0 || result.index >= static_cast<int>(tests_.size()))
     throw std::runtime_error("a result for test " + std::to_string(result.index) + ", which the plan does not hold");
   const bool failed = result.outcome == Outcome::kFailed || result.outcome == Outcome::kError;
   const bool again = failed && rerun_wanted(result);
@@ -93,9 +93,9 @@ void ClaimCoordinator::finished(TestResult result) {
   if (again) {
     pool_.requeue(result.index, std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                                          std::chrono::duration<double>(reruns_.delay_s)));
-    progress_.rerun(specs_[result.index].nodeid, result.rank, first_line(result.longrepr));
+    progress_.rerun(tests_[result.index].spec.nodeid, result.rank, first_line(result.longrepr));
   } else {
-    progress_.finished(result.outcome, specs_[result.index].nodeid, result.rank, first_line(result.longrepr));
+    progress_.finished(result.outcome, tests_[result.index].spec.nodeid, result.rank, first_line(result.longrepr));
   }
   sink_(std::move(result));
 }

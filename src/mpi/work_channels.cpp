@@ -48,9 +48,9 @@ class Outbox {
 
 class CoordinatorChannel final : public WorkChannel {
  public:
-  CoordinatorChannel(WorkPool& pool, ProgressDisplay& progress, const std::vector<TestSpec>& specs, int ranks,
+  CoordinatorChannel(WorkPool& pool, ProgressDisplay& progress, const std::vector<CollectedTest>& tests, int ranks,
                      int first_batch, ResultSink sink, const RerunPolicy& reruns)
-      : pool_(pool), progress_(progress), coordinator_(pool, progress, specs, ranks, std::move(sink), reruns) {
+      : pool_(pool), progress_(progress), coordinator_(pool, progress, tests, ranks, std::move(sink), reruns) {
     for (auto& [rank, grant] : coordinator_.first_grants(first_batch)) outbox_.send(std::move(grant), rank, kToWorker);
   }
 
@@ -166,9 +166,9 @@ class WorkerChannel final : public WorkChannel {
 }  // namespace
 
 std::unique_ptr<WorkChannel> make_coordinator_channel(WorkPool& pool, ProgressDisplay& progress,
-                                                      const std::vector<TestSpec>& specs, int ranks, int first_batch,
+                                                      const std::vector<CollectedTest>& tests, int ranks, int first_batch,
                                                       ResultSink sink, const RerunPolicy& reruns) {
-  return std::make_unique<CoordinatorChannel>(pool, progress, specs, ranks, first_batch, std::move(sink), reruns);
+  return std::make_unique<CoordinatorChannel>(pool, progress, tests, ranks, first_batch, std::move(sink), reruns);
 }
 
 std::unique_ptr<WorkChannel> make_worker_channel() { return std::make_unique<WorkerChannel>(); }

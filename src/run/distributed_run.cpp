@@ -224,12 +224,10 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   if (!executor) executor = std::make_unique<Executor>(policy_for(plan, request, mpi.rank()));
 
   const int batch = plan.profile.max_concurrent_operations;
-  std::vector<TestSpec> specs;  // rank 0: every test's, for the grants
   std::vector<double> durations;
   std::vector<std::vector<int>> groups;
   int maxfail = plan.maxfail;
   if (root) {
-    for (const auto& t : plan.tests) specs.push_back(t.spec);
     std::vector<bool> done(plan.tests.size(), false);
     int failed_before = 0;
     for (const auto& r : earlier) {
@@ -253,7 +251,7 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     progress = std::make_unique<ProgressDisplay>(runnable, show, terminal);
     pool = std::make_unique<WorkPool>(groups, durations, parse_schedule(plan.schedule) == Schedule::kLongestFirst,
                                       maxfail);
-    auto channel = make_coordinator_channel(*pool, *progress, specs, mpi.size(), batch,
+    auto channel = make_coordinator_channel(*pool, *progress, plan.tests, mpi.size(), batch,
                                             [&finished](TestResult r) { finished.push_back(std::move(r)); }, plan.reruns);
     run_rank_loop(*executor, *channel, journal, 0, plan.attempt());
   } else {
@@ -280,7 +278,7 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
       for (int index : pool->unclaimed()) {
         TestResult r;
         r.index = index;
-        r.nodeid = specs[index].nodeid;
+        r.nodeid = plan.tests[index].spec.nodeid;
         r.outcome = Outcome::kSkipped;
         r.phase = "setup";
         r.longrepr = maxfail_reason(plan);

@@ -39,7 +39,8 @@ using ResultSink = std::function<void(TestResult)>;
 class ClaimCoordinator {
  public:
   // Every result goes to `sink`, a failed try that will be rerun (`reruns`) too.
-  ClaimCoordinator(WorkPool& pool, ProgressDisplay& progress, const std::vector<TestSpec>& specs, int ranks,
+  // `tests` is the plan's own list (rank 0 keeps no copy of the specs), alive as long as this.
+  ClaimCoordinator(WorkPool& pool, ProgressDisplay& progress, const std::vector<CollectedTest>& tests, int ranks,
                    ResultSink sink, RerunPolicy reruns = {});
 
   // Each other rank's first `batch` tests from its own group: (rank, grant text) to send.
@@ -55,7 +56,7 @@ class ClaimCoordinator {
  private:
   WorkPool& pool_;
   ProgressDisplay& progress_;
-  const std::vector<TestSpec>& specs_;
+  const std::vector<CollectedTest>& tests_;
   int workers_left_;
   bool rerun_wanted(const TestResult& result) const;
   std::vector<GrantedTest> granted_tests(const std::vector<int>& indices) const;

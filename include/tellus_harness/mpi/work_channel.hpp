@@ -38,7 +38,7 @@ class WorkChannel {
 // (WorkPool::claim_own), so that it starts without a round trip. Every rank's results reach
 // `sink` as they finish, each try of a test that `reruns` runs again included.
 std::unique_ptr<WorkChannel> make_coordinator_channel(WorkPool& pool, ProgressDisplay& progress,
-                                                      const std::vector<TestSpec>& specs, int ranks, int first_batch,
+                                                      const std::vector<CollectedTest>& tests, int ranks, int first_batch,
                                                       ResultSink sink, const RerunPolicy& reruns);
 // Ranks 1..N-1: the first grant comes unasked; later ones answer claims.
 std::unique_ptr<WorkChannel> make_worker_channel();
