@@ -87,6 +87,13 @@ std::vector<TestResult> latest_attempts(std::vector<TestResult> results) {
   return out;
 }
 
+std::vector<TestResult> standing_results(const RunPlan& plan, std::vector<TestResult> results) {
+  std::vector<TestResult> standing;
+  for (auto& r : latest_attempts(std::move(results)))
+    if (!r.stopped_by_run && r.index >= 0 && r.index < static_cast<int>(plan.tests.size())) standing.push_back(std::move(r));
+  return standing;
+}
+
 bool unfinished_runnable(const RunPlan& plan, const std::vector<TestResult>& finished) {
   std::vector<bool> have(plan.tests.size(), false);
   for (const auto& r : finished)

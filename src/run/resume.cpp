@@ -18,14 +18,6 @@ namespace tellus_harness {
 
 namespace {
 
-// The latest result of each test, leaving out those the run's own stop ended.
-std::vector<TestResult> standing_results(const RunPlan& plan, std::vector<TestResult> results) {
-  std::vector<TestResult> standing;
-  for (auto& r : latest_attempts(std::move(results)))
-    if (!r.stopped_by_run && r.index >= 0 && r.index < static_cast<int>(plan.tests.size())) standing.push_back(std::move(r));
-  return standing;
-}
-
 // The suites' tests as their files define them now, in place of run.json's redacted copies.
 void reload_suite_tests(RunPlan& plan, const std::string& dir) {
   std::set<std::string> files;

@@ -52,6 +52,9 @@ bool unfinished_runnable(const RunPlan& plan, const std::vector<TestResult>& fin
 // One result per test: of several (a resumed run's attempts, reruns), the last (as
 // complete_results chooses).
 std::vector<TestResult> latest_attempts(std::vector<TestResult> results);
+// What a run's journals say finished: latest_attempts of the results of `plan`'s tests, less
+// those the run's own stop ended (an interrupt, a rank that could not journal).
+std::vector<TestResult> standing_results(const RunPlan& plan, std::vector<TestResult> results);
 // Whether `a` comes after `b`, two results of one test.
 bool later_try(const TestResult& a, const TestResult& b);
 // Tests that passed only on a rerun, in plan order.

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 
@@ -111,4 +113,18 @@ TEST_CASE("numbers out of range are errors wherever they come from: inf, nan, ov
   ProfileRequest many;
   many.max_concurrent = 1 << 30;
   REQUIRE_THROWS_WITH(resolve(many), Catch::Contains("--max-concurrent must be from 1 to 4096"));
+}
+
+TEST_CASE("a profile's quarantine file is found relative to the profile, wherever the run starts") {
+  const std::string dir = "/tmp/tellus-unit/profile-quarantine";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/site.yaml") << "name: site\ntimeout_multiplier: 1\nmax_concurrent_operations: 2\n"
+                                       "network_simulation: false\nlarge_file_tests: false\nstorage_backends: [file]\n"
+                                       "resource_limits: {}\nquarantine: known_failures.yaml\n";
+  ProfileRequest r;
+  r.env_config = "site";
+  r.profile_dirs = {dir};
+  CHECK(resolve_profile(r, env_of({})).quarantine == dir + "/known_failures.yaml");
+  CHECK(load_profile("local", kDirs).quarantine.empty());
 }
