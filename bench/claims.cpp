@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "synthetic_tests.hpp"
 #include "tellus_harness/mpi/claim_coordinator.hpp"
 #include "tellus_harness/plan/partition.hpp"
 #include "tellus_harness/plan/work_pool.hpp"
@@ -21,25 +22,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-// A test as a suite file gives it: about what a real spec weighs.
-TestSpec spec_of(int i) {
-  TestSpec t;
-  char name[16];
-  std::snprintf(name, sizeof name, "t%06d", i);
-  t.suite = "scale";
-  t.suite_file = "suites/scale.yaml";
-  t.line = 3 + 2 * i;
-  t.name = name;
-  t.nodeid = t.suite_file + "::" + t.name;
-  t.kind = "command";
-  t.markers = {"archive", "ssh"};
-  t.timeout_s = 300;
-  t.expected_duration_s = 1.0;
-  t.params_json = R"({"command":["true"],"shell":false})";
-  t.workspace_name = t.name;
-  return t;
-}
 
 struct Figures {
   double coordinator_s = 0;  // rank 0's handling of claims and finishes
@@ -108,7 +90,7 @@ int main(int argc, char** argv) {
   const int tests = argc > 1 ? std::atoi(argv[1]) : 100000;
   const int ranks = argc > 2 ? std::atoi(argv[2]) : 1000;
   std::vector<CollectedTest> plan_tests;
-  for (int i = 0; i < tests; ++i) plan_tests.push_back({spec_of(i), "", ""});
+  for (int i = 0; i < tests; ++i) plan_tests.push_back({synthetic_spec(i), "", ""});
   for (const bool with_specs : {true, false}) {
     const Figures f = serve(plan_tests, ranks, with_specs);
     std::printf("%-22s %d tests, %d ranks: rank 0 %.2f s for %ld claims and finishes = %.0f per second; "

@@ -3,8 +3,9 @@
 # each rank's peak resident memory (GNU time's maximum RSS), the run's wall time, and how long
 # rank 0 took from the last test's end to the reports. Goals (at 100,000 tests): a worker
 # rank's peak RSS <= 80 MB and growing with its own tests, not with the suite; rank 0 <= 400 MB;
-# reports <= 2 s after the last test.
-#   TESTS=20000 NP=16 bench/scale.sh
+# reports <= 2 s after the last test. PRINT=65536 makes each test print that many bytes
+# instead (rank 0's memory should not follow it).
+#   TESTS=20000 NP=16 [PRINT=65536] bench/scale.sh
 # HARNESS= compares another build (e.g. one from before a change) on the same suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,11 +14,13 @@ source scripts/mpi-env
 HARNESS=$(realpath "${HARNESS:-build/src/tellus-harness}")
 TESTS=${TESTS:-20000}
 NP=${NP:-16}
+PRINT=${PRINT:-0}
 work=$(mktemp -d /tmp/tellus-bench-scale.XXXX)
 trap 'rm -rf "$work"' EXIT
 
 { echo "suite: scale"; echo "tests:"
-  for i in $(seq 1 "$TESTS"); do printf '  - name: t%06d\n    command: ["true"]\n' "$i"; done; } > "$work/suite.yaml"
+  if [ "$PRINT" -gt 0 ]; then command="\"head -c $PRINT /dev/zero | tr '\\\\0' x\""; else command='["true"]'; fi
+  for i in $(seq 1 "$TESTS"); do printf '  - name: t%06d\n    command: %s\n' "$i" "$command"; done; } > "$work/suite.yaml"
 
 t0=$(now)
 mpirun -np "$NP" --oversubscribe sh -c \

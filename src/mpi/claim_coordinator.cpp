@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "tellus_harness/config/test_spec_json.hpp"
+#include "tellus_harness/results/result_details.hpp"
 #include "tellus_harness/results/test_result_json.hpp"
 
 namespace tellus_harness {
@@ -53,8 +54,11 @@ std::optional<std::string> ClaimCoordinator::handle(int from, const std::string&
     return grant_message(hold ? 'H' : 'G', granted_tests(granted));
   }
   if (type == 'F') {
-    TestResult result = nlohmann::json::parse(text.substr(2)).get<TestResult>();
+    const auto line = nlohmann::json::parse(text.substr(2));
+    TestResult result = line.get<TestResult>();
     result.rank = from;
+    if (const auto at = line.find("journal"); at != line.end())
+      result.journal_line = {from, at->at(0).get<std::int64_t>(), at->at(1).get<std::int64_t>()};
     finished(std::move(result));
   } else if (type == 'L') {
     --workers_left_;
@@ -107,7 +111,16 @@ bool ClaimCoordinator::rerun_wanted(const TestResult& result) const {
 
 std::string claim_message(int count) { return "C " + std::to_string(count); }
 
-std::string finish_message(const TestResult& r) { return "F " + test_result_line(r, nlohmann::json::object()); }
+std::string finish_message(const TestResult& r) {
+  if (!summarized(r)) return "F " + test_result_line(r, nlohmann::json::object());
+  // What the test printed stays in the rank's journal, where rank 0 reads it for the reports.
+  // The longrepr travels whole: --only-rerun matches it.
+  TestResult sent = r;
+  sent.stdout_text = std::string();
+  sent.stderr_text = std::string();
+  sent.pytest_report_json = std::string();
+  return "F " + test_result_line(sent, {{"journal", {r.journal_line.offset, r.journal_line.length}}});
+}
 
 Grant parse_grant(const std::string& text) {
   Grant grant;

@@ -12,6 +12,7 @@
 #include "tellus_harness/common/wall_clock.hpp"
 #include "tellus_harness/report/junit_xml.hpp"
 #include "tellus_harness/report/publish.hpp"
+#include "tellus_harness/results/result_details.hpp"
 
 namespace tellus_harness {
 
@@ -83,12 +84,13 @@ void failures(std::ostringstream& h, const RunOutcome& o) {
   h << "<h2 id=failures>Failures</h2>";
   bool any = false;
   std::size_t shown = 0, total = 0;
+  ResultDetails details(o.plan.output_dir);
   for (std::size_t i = 0; i < o.results.size(); ++i) {
-    const auto& r = o.results[i];
-    if (!failed(r) || o.quarantined.count(static_cast<int>(i))) continue;
+    if (!failed(o.results[i]) || o.quarantined.count(static_cast<int>(i))) continue;
     any = true;
     if (++total > kMaxFailuresShown) continue;
     ++shown;
+    const TestResult r = details.whole(o.results[i]);
     h << "<details open><summary><b class=o-" << outcome_name(r.outcome) << ">" << outcome_name(r.outcome) << "</b> "
       << esc(r.nodeid) << " <span class=small>rank " << r.rank << " on " << esc(r.host) << "</span></summary><pre>"
       << esc(r.longrepr) << "</pre>";

@@ -2,13 +2,17 @@
 
 #include <sys/utsname.h>
 
+#include <algorithm>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "report/builtin_reporters.hpp"
 #include "tellus_harness/common/atomic_file.hpp"
 #include "tellus_harness/common/redaction.hpp"
 #include "tellus_harness/config/profile_json.hpp"
 #include "tellus_harness/perf/run_recording.hpp"
+#include "tellus_harness/results/result_details.hpp"
 #include "tellus_harness/results/test_result_json.hpp"
 
 namespace tellus_harness {
@@ -76,33 +80,75 @@ nlohmann::json harness_test(const TestResult& r) {
 
 }  // namespace
 
+namespace {
+
+// The per-test arrays are written one test at a time, not built as one document: they hold
+// what the tests printed. The rest is dumped as a document with these in their place.
+const std::string kTestsHere = "\x01tellus-harness: the tests\x01";
+const std::string kHarnessTestsHere = "\x01tellus-harness: the harness's tests\x01";
+
+// `element` as nlohmann's dump with indent 2 writes it inside an array at `depth`.
+void write_element(AtomicFileWriter& out, const nlohmann::json& element, int depth, bool last) {
+  const std::string pad(2 * depth, ' ');
+  std::string text = dump_json(element, 2);
+  // The dump escapes newlines inside strings, so each one in it is between its lines.
+  std::string indented = pad;
+  indented.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    indented += c;
+    if (c == '\n') indented += pad;
+  }
+  indented += last ? "\n" : ",\n";
+  out.write(indented);
+}
+
+// Writes `skeleton` dumped, with an array of `count` elements, made by `element(i)`, where its
+// key `key` at `depth` has the value `placeholder`.
+struct StreamedArray {
+  std::string key;
+  int depth;
+  std::string placeholder;
+  std::function<nlohmann::json(std::size_t)> element;
+};
+
+void write_with_arrays(const std::string& path, const nlohmann::json& skeleton, std::size_t count,
+                       std::vector<StreamedArray> arrays) {
+  const std::string text = dump_json(skeleton, 2);
+  std::vector<std::pair<std::size_t, const StreamedArray*>> at;
+  for (const auto& a : arrays) {
+    const std::string marker = "\n" + std::string(2 * a.depth, ' ') + "\"" + a.key + "\": " + nlohmann::json(a.placeholder).dump();
+    const std::size_t pos = text.find(marker);
+    if (pos == std::string::npos) throw std::logic_error("report.json: no place for " + a.key);
+    at.emplace_back(pos + marker.size() - nlohmann::json(a.placeholder).dump().size(), &a);
+  }
+  std::sort(at.begin(), at.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  AtomicFileWriter out(path);
+  std::size_t from = 0;
+  for (const auto& [pos, a] : at) {
+    out.write(std::string_view(text).substr(from, pos - from));
+    if (count == 0) {
+      out.write("[]");
+    } else {
+      out.write("[\n");
+      for (std::size_t i = 0; i < count; ++i) write_element(out, a->element(i), a->depth + 1, i + 1 == count);
+      out.write(std::string(2 * a->depth, ' ') + "]");
+    }
+    from = pos + nlohmann::json(a->placeholder).dump().size();
+  }
+  out.write(std::string_view(text).substr(from));
+  out.write("\n");
+  out.commit();
+}
+
+}  // namespace
+
 void write_json_report(const RunOutcome& outcome, int exit_code, const std::string& path) {
   const RunPlan& plan = outcome.plan;
   const Summary s = summarize(outcome);
   utsname u{};
   uname(&u);
-  nlohmann::json tests = nlohmann::json::array();
-  nlohmann::json harness_tests = nlohmann::json::array();
   int reruns = 0;
-  for (std::size_t i = 0; i < plan.tests.size(); ++i) {
-    tests.push_back(pytest_test(plan.tests[i], outcome.results[i]));
-    // As pytest-rerunfailures with pytest-json-report: each earlier try's stages, outcome "rerun".
-    if (const auto tries = outcome.reruns.find(static_cast<int>(i)); tries != outcome.reruns.end()) {
-      auto& entries = tests.back()["reruns"] = nlohmann::json::array();
-      for (const auto& t : tries->second) {
-        nlohmann::json entry = pytest_test(plan.tests[i], t);
-        for (const char* key : {"nodeid", "lineno", "keywords"}) entry.erase(key);
-        entry["outcome"] = "rerun";
-        entry["rank"] = t.rank;
-        entry["start"] = t.start_unix;
-        entry["stop"] = t.stop_unix;
-        entries.push_back(std::move(entry));
-        ++reruns;
-      }
-    }
-    harness_tests.push_back(harness_test(outcome.results[i]));
-    if (harness_tests.back()["metrics"].is_discarded()) harness_tests.back()["metrics"] = nlohmann::json::object();
-  }
+  for (const auto& [index, tries] : outcome.reruns) reruns += static_cast<int>(tries.size());
   // As pytest-json-report: the files pytest could not collect (they are error entries in tests too).
   nlohmann::json collectors = nlohmann::json::array();
   for (const auto& t : plan.tests)
@@ -129,27 +175,53 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
                    {"ranks_requested", plan.ranks}, {"ranks", ranks}, {"interrupted", outcome.interrupted}}}};
   // The per-test arrays are moved in, not listed above: an initializer list copies them.
   report["collectors"] = std::move(collectors);
-  report["tests"] = std::move(tests);
-  report["harness"]["tests"] = std::move(harness_tests);
+  report["tests"] = kTestsHere;
+  report["harness"]["tests"] = kHarnessTestsHere;
   report["harness"]["perf_keys"] = std::move(perf_keys);
   if (reruns > 0) report["summary"]["rerun"] = reruns;
   // Quarantined failures: counted apart from failed and error; each test says under which entry.
   if (s.quarantined > 0) report["summary"]["quarantined"] = s.quarantined;
-  auto& quarantined = report["harness"]["quarantined"] = nlohmann::json::array();
-  for (const auto* which : {&outcome.quarantined, &outcome.quarantine_expired})
-    for (const auto& [index, entry] : *which) {
-      const auto& q = plan.quarantine[entry];
-      nlohmann::json j = {{"nodeid", plan.tests[index].spec.nodeid}, {"outcome", outcome_name(outcome.results[index].outcome)},
+  auto quarantine_entry = [&](int index, int entry) {
+    const auto& q = plan.quarantine[entry];
+    return nlohmann::json{{"nodeid", plan.tests[index].spec.nodeid}, {"outcome", outcome_name(outcome.results[index].outcome)},
                           {"test", q.test}, {"reason", q.reason}, {"owner", q.owner}, {"expires", q.expires},
                           {"expired", q.expired}};
-      report["tests"][index]["quarantine"] = j;
-      quarantined.push_back(std::move(j));
-    }
+  };
+  auto& quarantined = report["harness"]["quarantined"] = nlohmann::json::array();
+  for (const auto* which : {&outcome.quarantined, &outcome.quarantine_expired})
+    for (const auto& [index, entry] : *which) quarantined.push_back(quarantine_entry(index, entry));
   auto& flaky = report["harness"]["flaky"] = nlohmann::json::array();
   for (int i : flaky_tests(outcome)) flaky.push_back(plan.tests[i].spec.nodeid);
   auto& attempts = report["harness"]["attempts"] = nlohmann::json::array();
   for (const auto& a : plan.attempts) attempts.push_back({{"attempt", a.number}, {"started", a.started_unix}, {"ranks", a.ranks}});
-  write_file_atomically(path, dump_json(report, 2) + "\n");
+
+  ResultDetails details(plan.output_dir);
+  auto test_entry = [&](std::size_t i) {
+    nlohmann::json j = pytest_test(plan.tests[i], details.whole(outcome.results[i]));
+    // As pytest-rerunfailures with pytest-json-report: each earlier try's stages, outcome "rerun".
+    if (const auto tries = outcome.reruns.find(static_cast<int>(i)); tries != outcome.reruns.end()) {
+      auto& entries = j["reruns"] = nlohmann::json::array();
+      for (const auto& t : tries->second) {
+        nlohmann::json entry = pytest_test(plan.tests[i], details.whole(t));
+        for (const char* key : {"nodeid", "lineno", "keywords"}) entry.erase(key);
+        entry["outcome"] = "rerun";
+        entry["rank"] = t.rank;
+        entry["start"] = t.start_unix;
+        entry["stop"] = t.stop_unix;
+        entries.push_back(std::move(entry));
+      }
+    }
+    for (const auto* which : {&outcome.quarantined, &outcome.quarantine_expired})
+      if (const auto q = which->find(static_cast<int>(i)); q != which->end()) j["quarantine"] = quarantine_entry(q->first, q->second);
+    return j;
+  };
+  auto harness_entry = [&](std::size_t i) {
+    nlohmann::json j = harness_test(outcome.results[i]);
+    if (j["metrics"].is_discarded()) j["metrics"] = nlohmann::json::object();
+    return j;
+  };
+  write_with_arrays(path, report, plan.tests.size(),
+                    {{"tests", 1, kTestsHere, test_entry}, {"tests", 2, kHarnessTestsHere, harness_entry}});
 }
 
 std::unique_ptr<Reporter> make_json_reporter() {

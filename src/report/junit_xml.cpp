@@ -12,6 +12,7 @@
 #include "tellus_harness/common/atomic_file.hpp"
 #include "tellus_harness/common/utf8.hpp"
 #include "tellus_harness/common/wall_clock.hpp"
+#include "tellus_harness/results/result_details.hpp"
 
 namespace tellus_harness {
 
@@ -151,21 +152,19 @@ std::pair<std::string, std::string> captured_output(const TestResult& r, const n
   return {out + r.stdout_text, err + r.stderr_text};
 }
 
-// Earlier tries of a rerun test, as Maven Surefire writes them and Jenkins and GitLab read
+// An earlier try of a rerun test, as Maven Surefire writes them and Jenkins and GitLab read
 // them: flakyFailure/flakyError when the last try passed, rerunFailure/rerunError when it did
 // not. (Elements the junit-10.xsd schema does not know: only tests that were rerun have them.)
-void rerun_elements(std::ostringstream& x, const TestResult& last, const std::vector<TestResult>& tries) {
-  const char* kind = last.outcome == Outcome::kPassed ? "flaky" : "rerun";
-  for (const auto& t : tries) {
-    const std::string element = std::string(kind) + (t.outcome == Outcome::kError ? "Error" : "Failure");
-    const auto [out, err] = captured_output(t, pytest_stages(t));
-    x << "      <" << element << " message=\"" << xml_escape(first_line(t.longrepr)) << "\" type=\""
-      << (t.outcome == Outcome::kError ? "error" : "failure") << "\">\n"
-      << "        <stackTrace>" << xml_escape(t.longrepr) << "</stackTrace>\n";
-    if (!out.empty()) x << "        <system-out>" << xml_escape(out) << "</system-out>\n";
-    if (!err.empty()) x << "        <system-err>" << xml_escape(err) << "</system-err>\n";
-    x << "      </" << element << ">\n";
-  }
+void rerun_element(std::ostringstream& x, const TestResult& last, const TestResult& t) {
+  const std::string element = std::string(last.outcome == Outcome::kPassed ? "flaky" : "rerun") +
+                              (t.outcome == Outcome::kError ? "Error" : "Failure");
+  const auto [out, err] = captured_output(t, pytest_stages(t));
+  x << "      <" << element << " message=\"" << xml_escape(first_line(t.longrepr)) << "\" type=\""
+    << (t.outcome == Outcome::kError ? "error" : "failure") << "\">\n"
+    << "        <stackTrace>" << xml_escape(t.longrepr) << "</stackTrace>\n";
+  if (!out.empty()) x << "        <system-out>" << xml_escape(out) << "</system-out>\n";
+  if (!err.empty()) x << "        <system-err>" << xml_escape(err) << "</system-err>\n";
+  x << "      </" << element << ">\n";
 }
 
 // Seconds with 3 decimals, never negative (a clock step back) and never in exponent form.
@@ -187,26 +186,28 @@ void write_junit_xml(const RunOutcome& outcome, const std::string& path) {
   // What the JUnit schema of Jenkins' xUnit plugin (junit-10.xsd) accepts, which the other
   // consumers read too: times with at most 3 decimals, no skipped count on <testsuites>, no
   // file or line on <testcase> (report.json has both).
-  std::ostringstream x;
+  AtomicFileWriter out(path);
+  ResultDetails details(plan.output_dir);
+  std::ostringstream x;  // written out after each test: the file is never one string in memory
   x << "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
   x << "<testsuites name=\"tellus-harness\" tests=\"" << all.total() << "\" failures=\"" << all.failed
     << "\" errors=\"" << all.error << "\" time=\"" << junit_time(outcome.duration_s) << "\">\n";
   for (const auto& [suite, indices] : by_suite) {
-    std::vector<TestResult> results;
+    std::vector<TestResult> counted(indices.size());  // outcomes only
     double time = 0;
-    for (auto i : indices) {
-      results.push_back(outcome.results[i]);
+    for (std::size_t k = 0; k < indices.size(); ++k) {
+      const auto i = indices[k];
       // A quarantined failure is a skip to JUnit's consumers: it must not fail their build.
-      if (outcome.quarantined.count(static_cast<int>(i))) results.back().outcome = Outcome::kSkipped;
+      counted[k].outcome = outcome.quarantined.count(static_cast<int>(i)) ? Outcome::kSkipped : outcome.results[i].outcome;
       time += outcome.results[i].setup_s + outcome.results[i].call_s + outcome.results[i].teardown_s;
     }
-    const Summary s = summarize(results);
+    const Summary s = summarize(counted);
     // A pytest file is a suite of its own, with the file where the schema allows it.
     const bool pytest_file = plan.tests[indices.front()].spec.kind == "pytest";
     x << "  <testsuite name=\"" << xml_escape(pytest_file ? pytest_junit_names(suite).second : suite) << "\" tests=\""
       << s.total() << "\" failures=\"" << s.failed << "\" errors=\"" << s.error << "\" skipped=\"" << s.skipped + s.xfailed
       << "\" time=\"" << junit_time(time) << "\" timestamp=\"" << stamp << "\" hostname=\""
-      << xml_escape(results.empty() ? "" : results.front().host) << "\"";
+      << xml_escape(outcome.results[indices.front()].host) << "\"";
     if (pytest_file) x << " file=\"" << xml_escape(suite) << "\"";
     x << ">\n";
     x << "    <properties>\n      <property name=\"profile\" value=\"" << xml_escape(plan.profile.name) << "\"/>\n"
@@ -214,7 +215,7 @@ void write_junit_xml(const RunOutcome& outcome, const std::string& path) {
       << "    </properties>\n";
     for (auto i : indices) {
       const auto& t = plan.tests[i];
-      const auto& r = outcome.results[i];
+      const TestResult r = details.whole(outcome.results[i]);
       const bool pytest = t.spec.kind == "pytest";
       const auto [classname, name] = pytest ? pytest_junit_names(t.spec.nodeid) : std::pair{suite, t.spec.name};
       x << "    <testcase classname=\"" << xml_escape(classname) << "\" name=\"" << xml_escape(name) << "\" time=\""
@@ -230,17 +231,19 @@ void write_junit_xml(const RunOutcome& outcome, const std::string& path) {
         harness_outcome_elements(x, r);
       }
       if (const auto tries = outcome.reruns.find(static_cast<int>(i)); tries != outcome.reruns.end())
-        rerun_elements(x, r, tries->second);
-      const auto [out, err] = captured_output(r, stages);
-      if (!out.empty()) x << "      <system-out>" << xml_escape(out) << "</system-out>\n";
-      if (!err.empty()) x << "      <system-err>" << xml_escape(err) << "</system-err>\n";
+        for (const auto& t : tries->second) rerun_element(x, r, details.whole(t));
+      const auto [stdout_text, stderr_text] = captured_output(r, stages);
+      if (!stdout_text.empty()) x << "      <system-out>" << xml_escape(stdout_text) << "</system-out>\n";
+      if (!stderr_text.empty()) x << "      <system-err>" << xml_escape(stderr_text) << "</system-err>\n";
       x << "    </testcase>\n";
+      out.write(x.str());
+      x.str(std::string());
     }
     x << "  </testsuite>\n";
   }
   x << "</testsuites>\n";
-
-  write_file_atomically(path, x.str());
+  out.write(x.str());
+  out.commit();
 }
 
 std::unique_ptr<Reporter> make_junit_reporter() {

@@ -17,6 +17,7 @@
 #include "tellus_harness/perf/run_recording.hpp"
 #include "tellus_harness/plan/partition.hpp"
 #include "tellus_harness/report/publish.hpp"
+#include "tellus_harness/results/result_details.hpp"
 #include "tellus_harness/results/test_result_json.hpp"
 #include "tellus_harness/run/rank_loop.hpp"
 #include "tellus_harness/run/resume.hpp"
@@ -240,7 +241,7 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   }
 
   Journal journal(plan.output_dir, mpi.rank(), plan.run_id);
-  std::vector<TestResult> finished;  // rank 0: every rank's results, as they arrive
+  std::vector<TestResult> finished;  // rank 0: every rank's results as they arrive, in summary
   std::unique_ptr<WorkPool> pool;
   std::unique_ptr<ProgressDisplay> progress;
   if (root) {
@@ -252,7 +253,11 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     pool = std::make_unique<WorkPool>(groups, durations, parse_schedule(plan.schedule) == Schedule::kLongestFirst,
                                       maxfail);
     auto channel = make_coordinator_channel(*pool, *progress, plan.tests, mpi.size(), batch,
-                                            [&finished](TestResult r) { finished.push_back(std::move(r)); }, plan.reruns);
+                                            [&finished](TestResult r) {
+                                              keep_summary(r);
+                                              finished.push_back(std::move(r));
+                                            },
+                                            plan.reruns);
     run_rank_loop(*executor, *channel, journal, 0, plan.attempt());
   } else {
     auto channel = make_worker_channel();

@@ -55,7 +55,7 @@ PreviousFailures previous_failures(const std::string& dir, const RunPlan& curren
   const RunPlan plan = read_run_plan(run_dir);
   for (const auto& t : plan.tests)
     if (!t.collect_error.empty()) failures.keys.insert(perf_key(t.spec));
-  for (const auto& r : standing_results(plan, read_journals(run_dir, plan.run_id, warnings)))
+  for (const auto& r : standing_results(plan, read_journals(run_dir, plan.run_id, warnings, JournalDetail::kSummary)))
     if (r.outcome == Outcome::kFailed || r.outcome == Outcome::kError) failures.keys.insert(perf_key(plan.tests[r.index].spec));
   return failures;
 }

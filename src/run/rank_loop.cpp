@@ -12,7 +12,7 @@ void run_rank_loop(Executor& executor, WorkChannel& channel, Journal& journal, i
   std::string stop_reason;
   auto record = [&](TestResult r) {
     r.attempt = attempt;
-    if (!journal.append(r) && stop_reason.empty()) {
+    if (!journal.append(r, &r.journal_line) && stop_reason.empty()) {
       stop_reason = "rank " + std::to_string(rank) + " stopped: " + journal.failure();
       std::fprintf(stderr, "tellus-harness: error: %s; it starts no more tests (free space; finished results are kept)\n",
                    stop_reason.c_str());

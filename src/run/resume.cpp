@@ -63,7 +63,7 @@ void remove_stale_workspaces(const ResumePoint& point, const std::string& dir, s
 ResumePoint load_resume_point(const std::string& dir, int ranks, std::vector<std::string>& warnings) {
   ResumePoint point;
   point.plan = read_run_plan(dir);
-  point.finished = standing_results(point.plan, read_journals(dir, point.plan.run_id, warnings));
+  point.finished = standing_results(point.plan, read_journals(dir, point.plan.run_id, warnings, JournalDetail::kSummary));
   point.complete = !unfinished_runnable(point.plan, point.finished);
   if (point.complete) return point;
   reload_suite_tests(point.plan, dir);

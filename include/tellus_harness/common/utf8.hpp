@@ -13,4 +13,7 @@ std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp);
 // The offset of the first byte that is not part of well-formed UTF-8, or npos.
 std::size_t first_invalid_utf8(std::string_view s);
 
+// The length of s's longest prefix of at most `max` bytes that cuts no UTF-8 sequence in two.
+std::size_t utf8_prefix_length(std::string_view s, std::size_t max);
+
 }  // namespace tellus_harness

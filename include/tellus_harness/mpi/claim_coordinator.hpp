@@ -4,8 +4,10 @@
 // so that bench/claims.cpp measures what rank 0 does per claim and finish with a thousand
 // simulated ranks in one process.
 //   rank r -> 0: "C n"              claim up to n tests
-//                "F {result}"       a test finished: its whole result (as its journal line
-//                                   holds it), so results reach rank 0 as they finish
+//                "F {result}"       a test finished: its result as its journal line holds it,
+//                                   but for what the test printed and its pytest report, which
+//                                   stay in the journal ("journal": [offset, length] says where;
+//                                   a result that could not be journaled comes whole)
 //                "L"                rank r left its loop
 //   0 -> rank r: "I [[i, spec], ...]"  the first tests, sent unasked
 //                "G [[i, spec], ...]"  tests granted; fewer than asked: no more

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,15 @@ enum class Outcome { kPassed, kFailed, kSkipped, kError, kXfailed, kXpassed };
 
 std::string_view outcome_name(Outcome o);        // "passed", "failed", "skipped", "error", "xfailed", "xpassed"
 Outcome parse_outcome(std::string_view name);     // inverse; throws std::invalid_argument
+
+// Where a result's whole line is in its run's journals (results/journal.hpp): the journal of
+// rank `rank`, `length` bytes from `offset`, the newline not counted.
+struct JournalLine {
+  int rank = -1;
+  std::int64_t offset = -1;
+  std::int64_t length = 0;
+  bool known() const { return rank >= 0 && offset >= 0 && length > 0; }
+};
 
 // What one test did: produced by the executor on the rank that ran it, journaled there,
 // gathered to rank 0 and written into the reports.
@@ -38,6 +48,11 @@ struct TestResult {
   // pytest tests: the worker's report, {"stages": {"setup": {...}, "call": ..., "teardown": ...},
   // "keywords": [...]} with pytest-json-report's fields per stage; empty for harness tests.
   std::string pytest_report_json;
+  // Rank 0 keeps a summary of each result (results/result_details.hpp): the captured output,
+  // the pytest report and all of a long longrepr but its start stay in the journal line, and
+  // the reports read them from there one test at a time.
+  JournalLine journal_line;
+  bool details_in_journal = false;
 };
 
 }  // namespace tellus_harness

@@ -3,6 +3,7 @@
 #include "temp_dir.hpp"
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "tellus_harness/common/redaction.hpp"
@@ -10,7 +11,9 @@
 #include "tellus_harness/report/html_report.hpp"
 #include "tellus_harness/report/json_report.hpp"
 #include "tellus_harness/report/junit_xml.hpp"
+#include "tellus_harness/common/atomic_file.hpp"
 #include "tellus_harness/results/journal.hpp"
+#include "tellus_harness/results/result_details.hpp"
 #include "tellus_harness/results/run_outcome.hpp"
 
 using namespace tellus_harness;
@@ -127,6 +130,89 @@ TEST_CASE("xml_escape leaves only XML 1.0 characters: controls, U+FFFE/U+FFFF, s
   std::ofstream(dir + "/doc.xml") << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a b=\"" << xml_escape(all) << "\">"
                                   << xml_escape(all + "\xEF\xBF\xBE\xED\xBF\xBF") << "</a>\n";
   if (system("command -v xmllint >/dev/null 2>&1") == 0) CHECK(system(("xmllint --noout " + dir + "/doc.xml").c_str()) == 0);
+}
+
+TEST_CASE("rank 0 keeps summaries: the reports read each test's output back from its journal line") {
+  const std::string dir = fresh_temp_dir("details");
+  RunOutcome o = sample_outcome(dir);
+  const std::string loud(100000, 'y');
+  TestResult bad = o.results[1];
+  bad.stdout_text = "HEAD " + loud + " TAIL";
+  bad.stderr_text = "on stderr\n";  // valid UTF-8: a journal line replaces what is not
+  // longer than a summary keeps, with a two-byte character across its end (bytes 1023 and 1024)
+  bad.longrepr = "why\n" + std::string(1019, 'w') + "\u00e9" + std::string(6000, 'z');
+  {
+    Journal journal(dir, 2, "run-a");
+    TestResult other = o.results[0];
+    journal.append(other);  // the line of interest is not the first
+    REQUIRE(journal.append(bad, &bad.journal_line));
+  }
+  CHECK(bad.journal_line.rank == 2);
+  TestResult summary = bad;
+  REQUIRE(summarized(summary));
+  keep_summary(summary);
+  CHECK(summary.details_in_journal);
+  CHECK(summary.stdout_text.empty());
+  CHECK(summary.stderr_text.empty());
+  CHECK(summary.longrepr.size() == 1023);  // not half of the character
+  CHECK(summary.longrepr.rfind("why\n", 0) == 0);
+  // read back whole, and as read_journals finds it
+  ResultDetails details(dir);
+  const TestResult whole = details.whole(summary);
+  CHECK(whole.stdout_text == bad.stdout_text);
+  CHECK(whole.stderr_text == bad.stderr_text);
+  CHECK(whole.longrepr == bad.longrepr);
+  std::vector<std::string> warnings;
+  const auto read = read_journals(dir, "run-a", warnings, JournalDetail::kSummary);
+  REQUIRE(read.size() == 2);
+  CHECK_FALSE(read[0].details_in_journal);  // a short line: kept whole
+  CHECK(read[1].journal_line.offset == bad.journal_line.offset);
+  CHECK(read[1].journal_line.length == bad.journal_line.length);
+  CHECK(read[1].stdout_text.empty());
+  CHECK(details.whole(read[1]).stdout_text == bad.stdout_text);
+  // the reports hold every byte
+  o.results[1] = summary;
+  write_json_report(o, 1, o.plan.json_report_path);
+  const auto j = nlohmann::json::parse(std::ifstream(o.plan.json_report_path));
+  CHECK(j["tests"][1]["call"]["stdout"] == bad.stdout_text);
+  CHECK(j["tests"][1]["call"]["longrepr"] == bad.longrepr);
+  CHECK(j["tests"].size() == 4);
+  CHECK(j["harness"]["tests"].size() == 4);
+  write_junit_xml(o, o.plan.junit_path);
+  std::stringstream xml;
+  xml << std::ifstream(o.plan.junit_path).rdbuf();
+  CHECK(xml.str().find("HEAD " + loud + " TAIL") != std::string::npos);
+  // a journal gone since: the summary, and a note that says why
+  fs::remove(journal_path(dir, 2));
+  ResultDetails gone(dir);
+  const TestResult without = gone.whole(summary);
+  CHECK(without.stdout_text.empty());
+  CHECK_THAT(without.longrepr, Catch::Contains("not in this report") && Catch::Contains("rank-2.jsonl"));
+}
+
+TEST_CASE("an atomic file written in pieces appears whole on commit and not at all without") {
+  const std::string dir = fresh_temp_dir("atomic");
+  const std::string path = dir + "/f";
+  write_file_atomically(path, "old");
+  {
+    AtomicFileWriter w(path);
+    w.write("new");
+  }  // not committed
+  std::stringstream text;
+  text << std::ifstream(path).rdbuf();
+  CHECK(text.str() == "old");
+  AtomicFileWriter w(path);
+  std::string expected;
+  for (int i = 0; i < 50; ++i) {
+    const std::string piece(i * 50000, static_cast<char>('a' + i % 26));
+    w.write(piece);
+    expected += piece;
+  }
+  w.commit();
+  std::stringstream all;
+  all << std::ifstream(path).rdbuf();
+  CHECK(all.str() == expected);
+  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);  // no temporary left
 }
 
 TEST_CASE("journals survive a torn last line") {
