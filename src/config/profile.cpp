@@ -83,7 +83,7 @@ Profile parse_profile_content(const std::string& file) {
 Profile parse_profile(const std::string& file) {
   try {
     return parse_profile_content(file);
-  } catch (const YAML::Exception& e) {
+  } catch (const YamlShapeError& e) {
     throw yaml_construct_error(file, e);
   }
 }

@@ -34,13 +34,13 @@ bool valid_date(const std::string& text) {
 std::vector<QuarantineEntry> load_quarantine(const std::string& path) {
   const YamlMap top(load_yaml_file(path), path, "quarantine file");
   top.allow_only({"quarantine"});
-  const YAML::Node list = top.get("quarantine");
-  if (!list || !list.IsSequence())
+  const YamlNode list = top.get("quarantine");
+  if (!list.is_sequence())
     throw UserError(path, top.line(), "a quarantine file holds 'quarantine:', a list of entries with test, reason, owner and expires");
   std::vector<QuarantineEntry> entries;
   try {
-    for (const auto& node : list) {
-      const YamlMap map(node, path, "quarantine entry");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const YamlMap map(list.item(i), path, "quarantine entry");
       map.allow_only({"test", "reason", "owner", "expires"});
       QuarantineEntry e;
       e.test = map.string("test");
@@ -53,7 +53,7 @@ std::vector<QuarantineEntry> load_quarantine(const std::string& path) {
       if (!valid_date(e.expires)) map.fail("expires", "must be a date, YYYY-MM-DD (the last day the entry protects)");
       entries.push_back(std::move(e));
     }
-  } catch (const YAML::Exception& e) {
+  } catch (const YamlShapeError& e) {
     throw yaml_construct_error(path, e);
   }
   return entries;

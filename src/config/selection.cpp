@@ -53,6 +53,7 @@ Selection select_tests(std::vector<TestSpec> tests, const SelectionOptions& opti
   const auto markers = MarkerExpression::parse(options.marker_expression, "-m");
   const auto keywords = MarkerExpression::parse(options.keyword_expression, "-k");
   Selection selection;
+  selection.tests.reserve(tests.size());
   for (auto& t : tests) {
     const bool marker_ok = markers.evaluate([&](const std::string& m) { return contains(t.markers, m); });
     const bool keyword_ok = keywords.evaluate([&](const std::string& w) { return keyword_matches(t, w); });
@@ -61,7 +62,7 @@ Selection select_tests(std::vector<TestSpec> tests, const SelectionOptions& opti
       continue;
     }
     std::string reason = profile_gate_reason(t, profile);
-    selection.tests.push_back({std::move(t), std::move(reason), {}});
+    selection.tests.emplace_back(std::move(t), std::move(reason), std::string());
   }
   return selection;
 }

@@ -87,11 +87,11 @@ SuiteDefaults read_defaults(const YamlMap& suite, const std::map<std::string, Ba
   return d;
 }
 
-TestSpec read_test(const YAML::Node& node, const std::string& file, const std::string& suite_name,
+TestSpec read_test(const YamlNode& node, const std::string& file, const std::string& suite_name,
                    const SuiteDefaults& defaults, const std::map<std::string, BackendConfig>& backends,
                    double default_timeout_s, const TestKinds& kinds) {
   static const std::regex kValidName("[A-Za-z0-9_.-]+");
-  if (!node.IsMap()) throw UserError(file, yaml_line(node), "each entry of 'tests' must be a mapping");
+  if (!node.is_map()) throw UserError(file, node.line(), "each entry of 'tests' must be a mapping");
   const YamlMap probe(node, file, "test");
   const std::string name = probe.string("name");
   if (!std::regex_match(name, kValidName))
@@ -151,17 +151,18 @@ std::vector<TestSpec> load_suites(const std::vector<std::string>& paths, double 
     const auto backends = read_backends(suite);
     const SuiteDefaults defaults = read_defaults(suite, backends);
     if (!suite.has("tests")) throw UserError(file, suite.line(), "suite has no 'tests' list");
-    const YAML::Node list = suite.get("tests");
-    if (!list.IsSequence()) suite.fail("tests", "must be a list of tests");
+    const YamlNode list = suite.get("tests");
+    if (!list.is_sequence()) suite.fail("tests", "must be a list of tests");
     std::map<std::string, int> seen;
-    for (const auto& node : list) {
-      TestSpec t = read_test(node, file, suite_name, defaults, backends, default_timeout_s, kinds);
+    tests.reserve(tests.size() + list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      TestSpec t = read_test(list.item(i), file, suite_name, defaults, backends, default_timeout_s, kinds);
       if (auto it = seen.find(t.name); it != seen.end())
         throw UserError(file, t.line, "duplicate test name '" + t.name + "' (first defined on line " + std::to_string(it->second) + ")");
       seen[t.name] = t.line;
       tests.push_back(std::move(t));
     }
-  } catch (const YAML::Exception& e) {
+  } catch (const YamlShapeError& e) {
     throw yaml_construct_error(file, e);
   }
   // Workspace directories are named after the test; a name used by several suites gets a

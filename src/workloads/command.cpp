@@ -14,13 +14,13 @@ class CommandWorkload final : public Workload {
   std::vector<std::string> parameter_keys() const override { return {"command"}; }
 
   std::string parse_parameters(const YamlMap& test, const SuiteBackends&) const override {
-    const YAML::Node command = test.get("command");
+    const YamlNode command = test.get("command");
     nlohmann::json params;
-    if (!command.IsDefined() || command.IsNull())
+    if (!command.defined() || command.is_null())
       throw UserError(test.file(), test.line(), test.what() + ": kind 'command' needs a 'command' (argv list or shell string)");
-    if (command.IsScalar()) {
-      if (command.Scalar().empty()) test.fail("command", "must not be empty");
-      params["shell"] = command.Scalar();
+    if (command.is_scalar()) {
+      if (command.scalar().empty()) test.fail("command", "must not be empty");
+      params["shell"] = command.scalar();
     } else {
       const auto argv = test.string_list("command");
       if (argv.empty()) test.fail("command", "must not be an empty list");

@@ -8,33 +8,30 @@
 #include <string_view>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "tellus_harness/common/user_error.hpp"
+#include "tellus_harness/config/yaml_document.hpp"
 
 namespace tellus_harness {
 
 // Loads a YAML file; a parse error or an unreadable file becomes a UserError with the line.
-YAML::Node load_yaml_file(const std::string& path);
+YamlNode load_yaml_file(const std::string& path);
 
-// 1-based line of a node (0 when unknown).
-int yaml_line(const YAML::Node& node);
-// What yaml-cpp threw while a file's content was read (a complex key, a tag or an alias where
-// a plain value belongs), as one error naming the file and line.
-UserError yaml_construct_error(const std::string& file, const YAML::Exception& e);
+// A value of a file used as what it is not (a complex key, a list where a plain value
+// belongs), as one error naming the file and line.
+UserError yaml_construct_error(const std::string& file, const YamlShapeError& e);
 
 class YamlMap {
  public:
   // `what` names the mapping in messages ("test 'cli_help'", "profile").
-  YamlMap(const YAML::Node& node, std::string file, std::string what);
+  YamlMap(const YamlNode& node, std::string file, std::string what);
 
   // Rejects keys not in `allowed`, suggesting the nearest allowed one.
   void allow_only(const std::vector<std::string>& allowed) const;
   bool has(const std::string& key) const;
-  int line() const { return yaml_line(node_); }
+  int line() const { return node_.line(); }
   int line_of(const std::string& key) const;
-  const YAML::Node& node() const { return node_; }
-  YAML::Node get(const std::string& key) const { return node_[key]; }
+  const YamlNode& node() const { return node_; }
+  YamlNode get(const std::string& key) const { return node_[key]; }
   const std::string& file() const { return file_; }
   const std::string& what() const { return what_; }
 
@@ -51,8 +48,8 @@ class YamlMap {
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
 
  private:
-  YAML::Node required(const std::string& key) const;
-  YAML::Node node_;
+  YamlNode required(const std::string& key) const;
+  YamlNode node_;
   std::string file_;
   std::string what_;
 };

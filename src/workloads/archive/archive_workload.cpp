@@ -43,8 +43,8 @@ nlohmann::json parse_archive_parameters(const YamlMap& test) {
   if (test.has("network")) {
     const YamlMap n = test.map("network", test.what() + " network");
     n.allow_only({"latency_ms", "jitter_ms", "bandwidth_mb_s", "reset_every_mb", "stall_every_mb", "stall_s"});
-    for (const auto& kv : n.node()) {
-      const std::string key = kv.first.as<std::string>();
+    for (std::size_t i = 0; i < n.node().size(); ++i) {
+      const std::string& key = n.node().key(i).scalar();
       const double v = n.number(key);
       if (v < 0 || v > 1e6) n.fail(key, "must be from 0 to 1000000");
       p["network"][key] = v;
