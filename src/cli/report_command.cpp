@@ -29,12 +29,12 @@ int report_command(const Arguments& args) {
   if (!json_path.empty()) plan.json_report_path = json_path;
   if (!junit_path.empty()) plan.junit_path = junit_path;
   std::vector<std::string> warnings;
-  const auto finished = read_journals(from, plan.run_id, warnings, JournalDetail::kSummary);
+  auto finished = read_journals(from, plan.run_id, warnings, JournalDetail::kSummary);
   double last_stop = plan.created_unix;
   for (const auto& r : finished) last_stop = std::max(last_stop, r.stop_unix);
   const double duration_s = last_stop - plan.created_unix;
   const bool interrupted = unfinished_runnable(plan, finished);
-  RunOutcome outcome = assemble_outcome(std::move(plan), finished, duration_s);
+  RunOutcome outcome = assemble_outcome(std::move(plan), std::move(finished), duration_s);
   outcome.interrupted = interrupted;
   outcome.warnings = std::move(warnings);
   return publish_run(outcome);

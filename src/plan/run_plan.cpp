@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "tellus_harness/common/atomic_file.hpp"
+#include "tellus_harness/common/json_file.hpp"
 #include "tellus_harness/common/redaction.hpp"
 #include "tellus_harness/common/schema_version.hpp"
 #include "tellus_harness/common/user_error.hpp"
@@ -18,9 +18,10 @@ namespace tellus_harness {
 
 std::string run_plan_path(const std::string& output_dir) { return (fs::path(output_dir) / "run.json").string(); }
 
-std::string encode_run_plan(const RunPlan& plan) {
-  // Built member by member and moved into place: an initializer list would copy every
-  // test's JSON twice more, which at thousands of tests is most of the time before they start.
+namespace {
+
+// run.json's document but for its tests.
+nlohmann::json plan_settings(const RunPlan& plan) {
   nlohmann::json j = {{"schema_version", kRunPlanSchemaVersion},
                       {"created", plan.created_unix},
                       {"run_id", plan.run_id},
@@ -45,31 +46,45 @@ std::string encode_run_plan(const RunPlan& plan) {
   auto& attempts = j["attempts"] = nlohmann::json::array();
   for (const auto& a : plan.attempts)
     attempts.push_back({{"attempt", a.number}, {"started", a.started_unix}, {"ranks", a.ranks}});
-  auto& tests = j["tests"] = nlohmann::json::array();
+  j["tests"] = nlohmann::json::array();
+  return j;
+}
+
+nlohmann::json test_entry(const CollectedTest& t) {
+  nlohmann::json entry = nlohmann::json::object();
+  entry["spec"] = t.spec;
+  entry["skip_reason"] = t.skip_reason;
+  entry["collect_error"] = t.collect_error;
+  return entry;
+}
+
+// What run.json records of a test: its environment and backend configuration redacted.
+CollectedTest redacted_for_record(CollectedTest t) {
+  for (auto& [name, value] : t.spec.env) value = names_a_secret(name) ? "***" : redact_text(value);
+  t.spec.backend_config = redact_text(t.spec.backend_config);
+  return t;
+}
+
+}  // namespace
+
+std::string encode_run_plan(const RunPlan& plan) {
+  // Built member by member and moved into place: an initializer list would copy every
+  // test's JSON twice more, which at thousands of tests is most of the time before they start.
+  nlohmann::json j = plan_settings(plan);
+  auto& tests = j["tests"];
   tests.get_ref<nlohmann::json::array_t&>().reserve(plan.tests.size());
-  for (const auto& t : plan.tests) {
-    nlohmann::json entry = nlohmann::json::object();
-    entry["spec"] = t.spec;
-    entry["skip_reason"] = t.skip_reason;
-    entry["collect_error"] = t.collect_error;
-    tests.push_back(std::move(entry));
-  }
+  for (const auto& t : plan.tests) tests.push_back(test_entry(t));
   return j.dump() + "\n";
 }
 
-RunPlan redacted_for_record(const RunPlan& plan) {
-  RunPlan r = plan;
-  r.command_line = redact_command_line(plan.command_line);
-  r.pytest.args = redact_command_line(plan.pytest.args);
-  for (auto& t : r.tests) {
-    for (auto& [name, value] : t.spec.env) value = names_a_secret(name) ? "***" : redact_text(value);
-    t.spec.backend_config = redact_text(t.spec.backend_config);
-  }
-  return r;
-}
-
 void write_run_plan(const RunPlan& plan) {
-  write_file_atomically(run_plan_path(plan.output_dir), encode_run_plan(redacted_for_record(plan)));
+  // Written test by test, each redacted as it goes: never a second copy of the plan.
+  nlohmann::json settings = plan_settings(plan);
+  settings["command_line"] = redact_command_line(plan.command_line);
+  settings["pytest"]["args"] = redact_command_line(plan.pytest.args);
+  write_json_file(run_plan_path(plan.output_dir), std::move(settings),
+                  {{"/tests", plan.tests.size(), [&](std::size_t i) { return test_entry(redacted_for_record(plan.tests[i])); }}},
+                  -1);
 }
 
 RunPlan read_run_plan(const std::string& output_dir) {

@@ -2,13 +2,10 @@
 
 #include <sys/utsname.h>
 
-#include <algorithm>
-#include <functional>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 
 #include "report/builtin_reporters.hpp"
-#include "tellus_harness/common/atomic_file.hpp"
+#include "tellus_harness/common/json_file.hpp"
 #include "tellus_harness/common/redaction.hpp"
 #include "tellus_harness/config/profile_json.hpp"
 #include "tellus_harness/perf/run_recording.hpp"
@@ -80,68 +77,6 @@ nlohmann::json harness_test(const TestResult& r) {
 
 }  // namespace
 
-namespace {
-
-// The per-test arrays are written one test at a time, not built as one document: they hold
-// what the tests printed. The rest is dumped as a document with these in their place.
-const std::string kTestsHere = "\x01tellus-harness: the tests\x01";
-const std::string kHarnessTestsHere = "\x01tellus-harness: the harness's tests\x01";
-
-// `element` as nlohmann's dump with indent 2 writes it inside an array at `depth`.
-void write_element(AtomicFileWriter& out, const nlohmann::json& element, int depth, bool last) {
-  const std::string pad(2 * depth, ' ');
-  std::string text = dump_json(element, 2);
-  // The dump escapes newlines inside strings, so each one in it is between its lines.
-  std::string indented = pad;
-  indented.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    indented += c;
-    if (c == '\n') indented += pad;
-  }
-  indented += last ? "\n" : ",\n";
-  out.write(indented);
-}
-
-// Writes `skeleton` dumped, with an array of `count` elements, made by `element(i)`, where its
-// key `key` at `depth` has the value `placeholder`.
-struct StreamedArray {
-  std::string key;
-  int depth;
-  std::string placeholder;
-  std::function<nlohmann::json(std::size_t)> element;
-};
-
-void write_with_arrays(const std::string& path, const nlohmann::json& skeleton, std::size_t count,
-                       std::vector<StreamedArray> arrays) {
-  const std::string text = dump_json(skeleton, 2);
-  std::vector<std::pair<std::size_t, const StreamedArray*>> at;
-  for (const auto& a : arrays) {
-    const std::string marker = "\n" + std::string(2 * a.depth, ' ') + "\"" + a.key + "\": " + nlohmann::json(a.placeholder).dump();
-    const std::size_t pos = text.find(marker);
-    if (pos == std::string::npos) throw std::logic_error("report.json: no place for " + a.key);
-    at.emplace_back(pos + marker.size() - nlohmann::json(a.placeholder).dump().size(), &a);
-  }
-  std::sort(at.begin(), at.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-  AtomicFileWriter out(path);
-  std::size_t from = 0;
-  for (const auto& [pos, a] : at) {
-    out.write(std::string_view(text).substr(from, pos - from));
-    if (count == 0) {
-      out.write("[]");
-    } else {
-      out.write("[\n");
-      for (std::size_t i = 0; i < count; ++i) write_element(out, a->element(i), a->depth + 1, i + 1 == count);
-      out.write(std::string(2 * a->depth, ' ') + "]");
-    }
-    from = pos + nlohmann::json(a->placeholder).dump().size();
-  }
-  out.write(std::string_view(text).substr(from));
-  out.write("\n");
-  out.commit();
-}
-
-}  // namespace
-
 void write_json_report(const RunOutcome& outcome, int exit_code, const std::string& path) {
   const RunPlan& plan = outcome.plan;
   const Summary s = summarize(outcome);
@@ -175,8 +110,6 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
                    {"ranks_requested", plan.ranks}, {"ranks", ranks}, {"interrupted", outcome.interrupted}}}};
   // The per-test arrays are moved in, not listed above: an initializer list copies them.
   report["collectors"] = std::move(collectors);
-  report["tests"] = kTestsHere;
-  report["harness"]["tests"] = kHarnessTestsHere;
   report["harness"]["perf_keys"] = std::move(perf_keys);
   if (reruns > 0) report["summary"]["rerun"] = reruns;
   // Quarantined failures: counted apart from failed and error; each test says under which entry.
@@ -220,8 +153,8 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
     if (j["metrics"].is_discarded()) j["metrics"] = nlohmann::json::object();
     return j;
   };
-  write_with_arrays(path, report, plan.tests.size(),
-                    {{"tests", 1, kTestsHere, test_entry}, {"tests", 2, kHarnessTestsHere, harness_entry}});
+  // The per-test arrays are written one test at a time: they hold what the tests printed.
+  write_json_file(path, std::move(report), {{"/tests", plan.tests.size(), test_entry}, {"/harness/tests", plan.tests.size(), harness_entry}}, 2);
 }
 
 std::unique_ptr<Reporter> make_json_reporter() {

@@ -8,17 +8,18 @@
 
 namespace tellus_harness {
 
-std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<TestResult>& finished,
+std::vector<TestResult> complete_results(const RunPlan& plan, std::vector<TestResult> finished,
                                          const std::string& missing_reason) {
   std::vector<TestResult> results(plan.tests.size());
   std::vector<bool> have(plan.tests.size(), false);
-  for (const auto& r : finished) {
+  for (auto& r : finished) {
     if (r.index < 0 || r.index >= static_cast<int>(results.size())) continue;
     // A test of a resumed run may have a result of each attempt, and a rerun test one of each
     // try: the last stands.
     if (have[r.index] && !later_try(r, results[r.index])) continue;
-    results[r.index] = r;
-    have[r.index] = true;
+    const int index = r.index;
+    results[index] = std::move(r);
+    have[index] = true;
   }
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (have[i]) continue;
@@ -42,16 +43,30 @@ std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<
   return results;
 }
 
-RunOutcome assemble_outcome(RunPlan plan, const std::vector<TestResult>& finished, double duration_s) {
+RunOutcome assemble_outcome(RunPlan plan, std::vector<TestResult> finished, double duration_s) {
   RunOutcome outcome;
-  outcome.results = complete_results(plan, finished, "run interrupted: the test never finished");
-  // The tries before the last of a rerun test: its other results of the same attempt.
-  for (const auto& r : finished) {
-    if (r.index < 0 || r.index >= static_cast<int>(outcome.results.size())) continue;
-    const TestResult& last = outcome.results[r.index];
-    if (r.attempt != last.attempt || r.stopped_by_run || !later_try(last, r) || r.stop_unix == last.stop_unix) continue;
-    outcome.reruns[r.index].push_back(r);
+  // The result that stands for each test (complete_results' choice), found before any moves.
+  std::vector<int> last(plan.tests.size(), -1);
+  for (std::size_t k = 0; k < finished.size(); ++k) {
+    const int i = finished[k].index;
+    if (i < 0 || i >= static_cast<int>(last.size())) continue;
+    if (last[i] < 0 || later_try(finished[k], finished[last[i]])) last[i] = static_cast<int>(k);
   }
+  // The tries before the last of a rerun test: its other results of the same attempt.
+  std::vector<TestResult> standing;
+  standing.reserve(finished.size());
+  for (std::size_t k = 0; k < finished.size(); ++k) {
+    TestResult& r = finished[k];
+    if (r.index < 0 || r.index >= static_cast<int>(last.size())) continue;
+    if (last[r.index] == static_cast<int>(k)) continue;
+    const TestResult& l = finished[last[r.index]];
+    if (r.attempt != l.attempt || r.stopped_by_run || !later_try(l, r) || r.stop_unix == l.stop_unix) continue;
+    outcome.reruns[r.index].push_back(std::move(r));
+  }
+  for (int k : last)
+    if (k >= 0) standing.push_back(std::move(finished[k]));
+  std::vector<TestResult>().swap(finished);
+  outcome.results = complete_results(plan, std::move(standing), "run interrupted: the test never finished");
   // Failures under the quarantine: the first entry that names the test decides.
   for (std::size_t i = 0; i < outcome.results.size(); ++i) {
     const Outcome o = outcome.results[i].outcome;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <iterator>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -292,9 +293,14 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
         finished.push_back(std::move(r));
       }
     }
-    for (auto& r : finished) earlier.push_back(std::move(r));
+    if (earlier.empty()) {
+      earlier = std::move(finished);
+    } else {
+      earlier.insert(earlier.end(), std::make_move_iterator(finished.begin()), std::make_move_iterator(finished.end()));
+      std::vector<TestResult>().swap(finished);
+    }
     RunOutcome outcome = assemble_outcome(
-        std::move(plan), earlier, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        std::move(plan), std::move(earlier), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     outcome.interrupted = ranks_interrupted;
     outcome.warnings = std::move(warnings);
     for (auto& w : history_warnings) outcome.warnings.push_back(std::move(w));

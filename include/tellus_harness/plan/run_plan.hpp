@@ -52,11 +52,10 @@ struct RunPlan {
   int attempt() const { return attempts.empty() ? 1 : attempts.back().number; }
 };
 
-// atomically, to <output_dir>/run.json, with secrets redacted (redacted_for_record).
+// Writes the plan atomically to <output_dir>/run.json, test by test, as it may be recorded:
+// the command line, the tests' environment values and backend settings with their secrets
+// redacted (common/redaction.hpp). The ranks get the plan as is (encode_run_plan).
 void write_run_plan(const RunPlan& plan);
-// The plan as it may be recorded: the command line, the tests' environment values and backend
-// settings with their secrets redacted (common/redaction.hpp). The ranks get the plan as is.
-RunPlan redacted_for_record(const RunPlan& plan);
 std::string encode_run_plan(const RunPlan& plan);  // JSON text
 RunPlan decode_run_plan(const std::string& text);  // throws nlohmann::json::exception
 RunPlan read_run_plan(const std::string& output_dir);  // UserError when missing or unreadable

@@ -39,14 +39,15 @@ struct RunOutcome {
 // Places results by index (of several for one test, the last: the latest attempt's, then the
 // last to stop), skips gated tests, and fills tests without a result as errors
 // with `missing_reason` ("run interrupted").
-std::vector<TestResult> complete_results(const RunPlan& plan, const std::vector<TestResult>& finished,
+std::vector<TestResult> complete_results(const RunPlan& plan, std::vector<TestResult> finished,
                                          const std::string& missing_reason);
 
 // A run's outcome from its plan and the results that finished: complete_results, with "run
 // interrupted: the test never finished" for a runnable test without one. `interrupted` and
 // `warnings` are the caller's to add: a live run hears them from its ranks, a rebuilt one
 // (report --from) sees what is missing (unfinished_runnable).
-RunOutcome assemble_outcome(RunPlan plan, const std::vector<TestResult>& finished, double duration_s);
+// Takes `finished` by value: at 100,000 tests rank 0 holds one copy of the results, not two.
+RunOutcome assemble_outcome(RunPlan plan, std::vector<TestResult> finished, double duration_s);
 bool unfinished_runnable(const RunPlan& plan, const std::vector<TestResult>& finished);
 
 // One result per test: of several (a resumed run's attempts, reruns), the last (as

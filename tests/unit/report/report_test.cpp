@@ -12,6 +12,7 @@
 #include "tellus_harness/report/json_report.hpp"
 #include "tellus_harness/report/junit_xml.hpp"
 #include "tellus_harness/common/atomic_file.hpp"
+#include "tellus_harness/common/json_file.hpp"
 #include "tellus_harness/results/journal.hpp"
 #include "tellus_harness/results/result_details.hpp"
 #include "tellus_harness/results/run_outcome.hpp"
@@ -213,6 +214,31 @@ TEST_CASE("an atomic file written in pieces appears whole on commit and not at a
   all << std::ifstream(path).rdbuf();
   CHECK(all.str() == expected);
   CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);  // no temporary left
+}
+
+TEST_CASE("a JSON file with streamed arrays is byte for byte the dump of the whole document") {
+  const std::string dir = fresh_temp_dir("json-file");
+  auto element = [](std::size_t i) { return nlohmann::json{{"i", i}, {"text", "line\nbreak \x01"}, {"list", {1, 2}}}; };
+  nlohmann::json whole = {{"a", 1}, {"harness", {{"tests", nlohmann::json::array()}, {"z", "after"}}}, {"tests", 0}, {"zz", {}}};
+  for (std::size_t i = 0; i < 3; ++i) {
+    whole["tests"] = nlohmann::json::array();
+    for (std::size_t k = 0; k < i; ++k) whole["tests"].push_back(element(k));
+    whole["harness"]["tests"] = whole["tests"];
+    for (const int indent : {-1, 2}) {
+      nlohmann::json skeleton = whole;
+      skeleton.erase("tests");
+      write_json_file(dir + "/f.json", skeleton, {{"/tests", i, element}, {"/harness/tests", i, element}}, indent);
+      std::stringstream text;
+      text << std::ifstream(dir + "/f.json").rdbuf();
+      CHECK(text.str() == whole.dump(indent) + "\n");
+    }
+  }
+  // A value that holds the placeholder itself: the whole document, still right.
+  nlohmann::json odd = {{"note", "\x01tellus-harness streamed array 0\x01"}};
+  write_json_file(dir + "/odd.json", odd, {{"/tests", 2, element}}, 2);
+  const auto back = nlohmann::json::parse(std::ifstream(dir + "/odd.json"));
+  CHECK(back["note"] == odd["note"]);
+  CHECK(back["tests"].size() == 2);
 }
 
 TEST_CASE("journals survive a torn last line") {
