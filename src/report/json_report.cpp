@@ -154,7 +154,7 @@ void write_json_report(const RunOutcome& outcome, int exit_code, const std::stri
     return j;
   };
   // The per-test arrays are written one test at a time: they hold what the tests printed.
-  write_json_file(path, std::move(report), {{"/tests", plan.tests.size(), test_entry}, {"/harness/tests", plan.tests.size(), harness_entry}}, 2);
+  write_json_file(path, std::move(report), {{"/tests", plan.tests.size(), test_entry}, {"/harness/tests", plan.tests.size(), harness_entry}}, -1);
 }
 
 std::unique_ptr<Reporter> make_json_reporter() {
