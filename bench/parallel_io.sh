@@ -34,6 +34,7 @@ for run in $(seq 1 "$RUNS"); do
   echo "$MB * 1.048576 / ($(now) - $t0)" | bc -l >> "$DIR/serial"
   rm -rf "$DIR"/s?
 done
+for f in dd pio indep serial; do printf '%-7s runs: %s MB/s\n' "$f" "$(xargs printf '%.0f ' < "$DIR/$f")"; done
 pio=$(median < "$DIR/pio"); indep=$(median < "$DIR/indep"); dd=$(median < "$DIR/dd"); serial=$(median < "$DIR/serial")
 printf '4 x dd of %d MiB (conv=fsync):                   %.0f MB/s\n' "$quarter" "$dd"
 printf 'tellus-parallel-io, 4 ranks, collective, %d MiB: %.0f MB/s  ratio %.2f\n' "$MB" "$pio" "$(echo "$pio / $dd" | bc -l)"
