@@ -35,7 +35,8 @@ cat "$work"/rss.* | sort -k2 -n | awk -v np="$NP" -v tests="$TESTS" '
   END { printf "%d tests, %d ranks: rank 0 peak RSS %.0f MB; worker ranks %.0f..%.0f MB (mean %.0f)\n",
         tests, np, root, min, max, sum / n }'
 last_stop=$(jq '[.harness.tests[].stop] | max' "$work/out/report.json")
-written=$(date -r "$work/out/report.html" +%s.%N)
-printf 'wall %.1f s; last test end to report.html written %.2f s; run.json %s, report.json %s\n' \
+# The formats are written concurrently: the last of the three files to be written.
+written=$(for f in report.json report.xml report.html; do date -r "$work/out/$f" +%s.%N; done | sort -g | tail -n 1)
+printf 'wall %.1f s; last test end to the last report written %.2f s; run.json %s, report.json %s\n' \
   "$(echo "$t1 - $t0" | bc -l)" "$(echo "$written - $last_stop" | bc -l)" \
   "$(du -h "$work/out/run.json" | cut -f1)" "$(du -h "$work/out/report.json" | cut -f1)"

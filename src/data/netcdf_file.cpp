@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tellus_harness/common/library_error.hpp"
+#include "tellus_harness/data/cf_metadata.hpp"
 #include "tellus_harness/data/gridded_file.hpp"
 
 namespace tellus_harness {
@@ -32,20 +33,14 @@ class NetcdfFile {
   void check(int status, const char* what) const {
     if (status != NC_NOERR) throw LibraryError("netCDF " + std::string(what) + " " + path_ + ": " + nc_strerror(status));
   }
-  void text_attribute(int var, const char* name, const std::string& value) const {
-    check(nc_put_att_text(id_, var, name, value.size(), value.c_str()), "attribute");
+  void attributes(int var, const cf::Attributes& all) const {
+    for (const auto& [name, value] : all) check(nc_put_att_text(id_, var, name, value.size(), value.c_str()), "attribute");
   }
 
  private:
   std::string path_;
   int id_ = -1;
 };
-
-std::vector<float> axis(std::size_t n, float from, float span) {
-  std::vector<float> v(n);
-  for (std::size_t i = 0; i < n; ++i) v[i] = from + span * (static_cast<float>(i) + 0.5f) / n;
-  return v;
-}
 
 // Steps written per call: about 32 MiB of one variable.
 std::size_t batch_steps(const GriddedFileSpec& s) {
@@ -63,18 +58,11 @@ void write_netcdf_file(const std::string& path, const GriddedFileSpec& spec) {
   f.check(nc_def_dim(nc, "lat", spec.shape.lat, &lat_dim), "define lat");
   f.check(nc_def_dim(nc, "lon", spec.shape.lon, &lon_dim), "define lon");
   f.check(nc_def_var(nc, "time", NC_DOUBLE, 1, &time_dim, &time_var), "define time");
-  f.text_attribute(time_var, "standard_name", "time");
-  f.text_attribute(time_var, "units", "days since 1850-01-01 00:00:00");
-  f.text_attribute(time_var, "calendar", "standard");
-  f.text_attribute(time_var, "axis", "T");
+  f.attributes(time_var, cf::time_attributes());
   f.check(nc_def_var(nc, "lat", NC_FLOAT, 1, &lat_dim, &lat_var), "define lat");
-  f.text_attribute(lat_var, "standard_name", "latitude");
-  f.text_attribute(lat_var, "units", "degrees_north");
-  f.text_attribute(lat_var, "axis", "Y");
+  f.attributes(lat_var, cf::lat_attributes());
   f.check(nc_def_var(nc, "lon", NC_FLOAT, 1, &lon_dim, &lon_var), "define lon");
-  f.text_attribute(lon_var, "standard_name", "longitude");
-  f.text_attribute(lon_var, "units", "degrees_east");
-  f.text_attribute(lon_var, "axis", "X");
+  f.attributes(lon_var, cf::lon_attributes());
   const int dims[3] = {time_dim, lat_dim, lon_dim};
   const std::size_t chunk[3] = {1, spec.shape.lat, spec.shape.lon};
   std::vector<int> vars;
@@ -83,25 +71,17 @@ void write_netcdf_file(const std::string& path, const GriddedFileSpec& spec) {
     f.check(nc_def_var(nc, v.name.c_str(), NC_FLOAT, 3, dims, &id), "define variable");
     f.check(nc_def_var_chunking(nc, id, NC_CHUNKED, chunk), "chunking");
     if (spec.deflate) f.check(nc_def_var_deflate(nc, id, 1, 1, 4), "deflate");
-    f.text_attribute(id, "standard_name", v.standard_name);
-    f.text_attribute(id, "long_name", v.long_name);
-    f.text_attribute(id, "units", v.units);
-    f.text_attribute(id, "cell_methods", "time: mean");
+    f.attributes(id, cf::variable_attributes(v));
     vars.push_back(id);
   }
-  f.text_attribute(NC_GLOBAL, "Conventions", "CF-1.8");
-  f.text_attribute(NC_GLOBAL, "title", "tellus-harness synthetic model output");
-  f.text_attribute(NC_GLOBAL, "institution", "tellus-harness");
-  f.text_attribute(NC_GLOBAL, "source", "tellus-harness climate field generator");
-  f.text_attribute(NC_GLOBAL, "frequency", "mon");
+  f.attributes(NC_GLOBAL, cf::file_attributes("tellus-harness synthetic model output"));
   f.check(nc_enddef(nc), "end define");
 
-  const auto lat = axis(spec.shape.lat, -90.f, 180.f);
-  const auto lon = axis(spec.shape.lon, 0.f, 360.f);
+  const auto lat = cf::latitudes(spec.shape.lat);
+  const auto lon = cf::longitudes(spec.shape.lon);
   f.check(nc_put_var_float(nc, lat_var, lat.data()), "write lat");
   f.check(nc_put_var_float(nc, lon_var, lon.data()), "write lon");
-  std::vector<double> times(spec.steps);
-  for (std::size_t t = 0; t < spec.steps; ++t) times[t] = 15.0 + 30.0 * static_cast<double>(t);
+  const std::vector<double> times = cf::times(spec.steps);
   const std::size_t t0 = 0;
   f.check(nc_put_vara_double(nc, time_var, &t0, &spec.steps, times.data()), "write time");
 

@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "tellus_harness/data/cf_metadata.hpp"
 #include "tellus_harness/data/climate_field.hpp"
 
 using namespace tellus_harness;
@@ -111,8 +112,8 @@ void check(int status, const char* what) {
   if (status != NC_NOERR) throw NetcdfError(std::string(what) + ": " + nc_strerror(status));
 }
 
-void text_attribute(int nc, int var, const char* name, const std::string& value) {
-  check(nc_put_att_text(nc, var, name, value.size(), value.c_str()), "attribute");
+void attributes(int nc, int var, const cf::Attributes& all) {
+  for (const auto& [name, value] : all) check(nc_put_att_text(nc, var, name, value.size(), value.c_str()), "attribute");
 }
 
 // The latitudes of rank r of n: a band, the first bands one row longer when they do not divide.
@@ -147,18 +148,11 @@ void define_file(int nc, const Options& o, std::size_t steps, std::vector<int>& 
   check(nc_def_dim(nc, "lat", o.lat, &lat_dim), "define lat");
   check(nc_def_dim(nc, "lon", o.lon, &lon_dim), "define lon");
   check(nc_def_var(nc, "time", NC_DOUBLE, 1, &time_dim, &time_var), "define time");
-  text_attribute(nc, time_var, "standard_name", "time");
-  text_attribute(nc, time_var, "units", "days since 1850-01-01 00:00:00");
-  text_attribute(nc, time_var, "calendar", "standard");
-  text_attribute(nc, time_var, "axis", "T");
+  attributes(nc, time_var, cf::time_attributes());
   check(nc_def_var(nc, "lat", NC_FLOAT, 1, &lat_dim, &lat_var), "define lat");
-  text_attribute(nc, lat_var, "standard_name", "latitude");
-  text_attribute(nc, lat_var, "units", "degrees_north");
-  text_attribute(nc, lat_var, "axis", "Y");
+  attributes(nc, lat_var, cf::lat_attributes());
   check(nc_def_var(nc, "lon", NC_FLOAT, 1, &lon_dim, &lon_var), "define lon");
-  text_attribute(nc, lon_var, "standard_name", "longitude");
-  text_attribute(nc, lon_var, "units", "degrees_east");
-  text_attribute(nc, lon_var, "axis", "X");
+  attributes(nc, lon_var, cf::lon_attributes());
   const int dims[3] = {time_dim, lat_dim, lon_dim};
   const std::size_t chunk[3] = {1, o.lat, o.lon};
   for (const auto& v : climate_variables()) {
@@ -166,24 +160,11 @@ void define_file(int nc, const Options& o, std::size_t steps, std::vector<int>& 
     check(nc_def_var(nc, v.name.c_str(), NC_FLOAT, 3, dims, &id), "define variable");
     check(nc_def_var_chunking(nc, id, o.chunked ? NC_CHUNKED : NC_CONTIGUOUS, o.chunked ? chunk : nullptr), "chunking");
     if (o.deflate > 0) check(nc_def_var_deflate(nc, id, 1, 1, o.deflate), "deflate");
-    text_attribute(nc, id, "standard_name", v.standard_name);
-    text_attribute(nc, id, "long_name", v.long_name);
-    text_attribute(nc, id, "units", v.units);
-    text_attribute(nc, id, "cell_methods", "time: mean");
+    attributes(nc, id, cf::variable_attributes(v));
     vars.push_back(id);
   }
-  text_attribute(nc, NC_GLOBAL, "Conventions", "CF-1.8");
-  text_attribute(nc, NC_GLOBAL, "title", "tellus-harness synthetic model output, written in parallel");
-  text_attribute(nc, NC_GLOBAL, "institution", "tellus-harness");
-  text_attribute(nc, NC_GLOBAL, "source", "tellus-harness climate field generator");
-  text_attribute(nc, NC_GLOBAL, "frequency", "mon");
+  attributes(nc, NC_GLOBAL, cf::file_attributes("tellus-harness synthetic model output, written in parallel"));
   check(nc_enddef(nc), "end define");
-}
-
-std::vector<float> axis(std::size_t n, float from, float span) {
-  std::vector<float> v(n);
-  for (std::size_t i = 0; i < n; ++i) v[i] = from + span * (static_cast<float>(i) + 0.5f) / n;
-  return v;
 }
 
 double seconds_between_barriers(const std::function<void()>& work) {
@@ -220,10 +201,9 @@ Figures run(const Options& o, int rank, int ranks) {
     // The coordinates: rank 0 writes them, independently.
     for (int v : {lat_var, lon_var, time_var}) check(nc_var_par_access(nc, v, NC_INDEPENDENT), "parallel access");
     if (rank == 0) {
-      const auto lat = axis(o.lat, -90.f, 180.f);
-      const auto lon = axis(o.lon, 0.f, 360.f);
-      std::vector<double> times(steps);
-      for (std::size_t t = 0; t < steps; ++t) times[t] = 15.0 + 30.0 * static_cast<double>(t);
+      const auto lat = cf::latitudes(o.lat);
+      const auto lon = cf::longitudes(o.lon);
+      const auto times = cf::times(steps);
       check(nc_put_var_float(nc, lat_var, lat.data()), "write lat");
       check(nc_put_var_float(nc, lon_var, lon.data()), "write lon");
       check(nc_put_var_double(nc, time_var, times.data()), "write time");
