@@ -62,7 +62,7 @@ Selection select_tests(std::vector<TestSpec> tests, const SelectionOptions& opti
       continue;
     }
     std::string reason = profile_gate_reason(t, profile);
-    selection.tests.emplace_back(std::move(t), std::move(reason), std::string());
+    selection.tests.push_back(CollectedTest{std::move(t), std::move(reason), std::string()});
   }
   return selection;
 }

@@ -183,7 +183,9 @@ struct Figures {
 Figures run(const Options& o, int rank, int ranks) {
   const std::size_t steps = steps_for(o);
   const std::size_t nvars = climate_variables().size();
-  const auto [first, rows] = band(o.lat, rank, ranks);
+  // Plain names, not a structured binding: the lambdas below capture them (clang 14).
+  const auto my_band = band(o.lat, rank, ranks);
+  const std::size_t first = my_band.first, rows = my_band.second;
   std::vector<std::vector<float>> mine;  // made before the clock starts: it times the I/O alone
   if (!o.verify_only)
     for (std::size_t k = 0; k < nvars; ++k) mine.push_back(band_values(o, k, steps, rank, ranks));
@@ -220,7 +222,8 @@ Figures run(const Options& o, int rank, int ranks) {
 
   // Every rank reads its neighbour's band: what it checks was written by another process.
   const int other = (rank + 1) % ranks;
-  const auto [other_first, other_rows] = band(o.lat, other, ranks);
+  const auto other_band = band(o.lat, other, ranks);
+  const std::size_t other_first = other_band.first, other_rows = other_band.second;
   std::vector<std::vector<float>> read(nvars, std::vector<float>(steps * other_rows * o.lon));
   f.read_s = seconds_between_barriers([&] {
     int nc;
