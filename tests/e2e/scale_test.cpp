@@ -94,5 +94,12 @@ TEST_CASE("rank 0's memory follows the number of tests, not what they print: 200
   const long captured_kib = tests * 2 * 64;
   INFO("rank 0 peak: quiet " << quiet << " KiB, loud " << loud << " KiB; captured " << captured_kib << " KiB");
   REQUIRE(quiet > 0);
+#ifndef TELLUS_SANITIZED_HARNESS
   CHECK(loud - quiet < captured_kib / 2);
+#else
+  // AddressSanitizer holds freed memory back in its quarantine and adds shadow memory, so a
+  // sanitized rank 0's peak says little about the harness's own; the plain build checks it.
+  // Here every captured byte must still reach the report (above).
+  (void)captured_kib;
+#endif
 }
