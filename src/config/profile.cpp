@@ -39,11 +39,27 @@ std::vector<std::string> available_profiles(const std::vector<std::string>& dirs
   return names;
 }
 
+// `launcher:` of a profile: either template may be replaced; each must start with a program
+// and use only the known placeholders.
+void read_launcher(const YamlMap& map, Launcher& launcher) {
+  map.allow_only({"slurm", "mpirun", "oversubscribe"});
+  for (auto [key, words] : {std::pair{"slurm", &launcher.slurm}, std::pair{"mpirun", &launcher.mpirun}}) {
+    if (!map.has(key)) continue;
+    *words = map.string_list(key);
+    if (words->empty() || words->front().empty())
+      map.fail(key, "must be a list of words starting with the launcher program, e.g. [mpirun, -np, '{ranks}', --host, '{hosts}']");
+    for (const auto& w : *words)
+      if (const auto bad = unknown_placeholder(w); !bad.empty())
+        map.fail(key, "unknown placeholder '" + bad + "' in '" + w + "' (known: {ranks} {nodes} {hosts} {nodelist})");
+  }
+  if (map.has("oversubscribe")) launcher.oversubscribe = map.boolean("oversubscribe");
+}
+
 Profile parse_profile_content(const std::string& file) {
   const YamlMap map(load_yaml_file(file), file, "profile");
   map.allow_only({"name", "timeout_multiplier", "max_concurrent_operations", "network_simulation",
                   "large_file_tests", "storage_backends", "resource_limits", "alert_webhook", "python",
-                  "quarantine"});
+                  "quarantine", "launcher"});
   Profile p;
   p.file = file;
   p.name = map.string("name");
@@ -73,6 +89,7 @@ Profile parse_profile_content(const std::string& file) {
     const std::filesystem::path q = map.string("quarantine");
     p.quarantine = q.is_absolute() ? q.string() : (std::filesystem::path(file).parent_path() / q).string();
   }
+  if (map.has("launcher")) read_launcher(map.map("launcher", "launcher"), p.launcher);
   const std::string origin = "profile " + p.name + " (" + file + ")";
   for (const char* key : {"timeout_multiplier", "max_concurrent_operations", "network_simulation",
                           "large_file_tests", "storage_backends", "resource_limits"})

@@ -9,7 +9,9 @@ void to_json(nlohmann::json& j, const Profile& p) {
        {"max_concurrent_operations", p.max_concurrent_operations}, {"network_simulation", p.network_simulation},
        {"large_file_tests", p.large_file_tests}, {"storage_backends", p.storage_backends},
        {"resource_limits", {{"memory_mb", p.resource_limits.memory_mb}, {"disk_mb", p.resource_limits.disk_mb}}},
-       {"python", p.python}, {"quarantine", p.quarantine}, {"sources", p.sources}};
+       {"python", p.python}, {"quarantine", p.quarantine},
+       {"launcher", {{"slurm", p.launcher.slurm}, {"mpirun", p.launcher.mpirun}, {"oversubscribe", p.launcher.oversubscribe}}},
+       {"sources", p.sources}};
 }
 
 void from_json(const nlohmann::json& j, Profile& p) {
@@ -24,6 +26,11 @@ void from_json(const nlohmann::json& j, Profile& p) {
   j.at("resource_limits").at("disk_mb").get_to(p.resource_limits.disk_mb);
   p.python = j.value("python", "");
   p.quarantine = j.value("quarantine", "");
+  if (const auto l = j.find("launcher"); l != j.end()) {
+    l->at("slurm").get_to(p.launcher.slurm);
+    l->at("mpirun").get_to(p.launcher.mpirun);
+    l->at("oversubscribe").get_to(p.launcher.oversubscribe);
+  }
   j.at("sources").get_to(p.sources);
 }
 

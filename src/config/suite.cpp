@@ -41,6 +41,8 @@ std::vector<std::string> expand_suite_paths(const std::vector<std::string>& path
 
 namespace {
 
+// More MPI processes than any allocation a test could hold is a typing error.
+constexpr int kMaxTestRanks = 1 << 20;
 const std::vector<std::string> kCommonTestKeys{"name", "kind", "markers", "timeout", "expected_duration", "env", "backend"};
 
 struct SuiteDefaults {
@@ -118,7 +120,23 @@ TestSpec read_test(const YamlNode& node, const std::string& file, const std::str
   }
   auto allowed = kCommonTestKeys;
   for (const auto& k : workload->parameter_keys()) allowed.push_back(k);
+  if (workload->multi_rank()) allowed.insert(allowed.end(), {"ranks", "nodes"});
+  for (const char* key : {"ranks", "nodes"})
+    if (!workload->multi_rank() && map.has(key))
+      map.fail(key, "kind '" + t.kind + "' runs one process; '" + key +
+                        "' is for kinds that run an MPI program (command, parallel_io)");
   map.allow_only(allowed);
+  if (map.has("ranks")) {
+    const auto ranks = map.integer("ranks");
+    if (ranks < 1 || ranks > kMaxTestRanks) map.fail("ranks", "must be from 1 to " + std::to_string(kMaxTestRanks));
+    t.ranks = static_cast<int>(ranks);
+  }
+  if (map.has("nodes")) {
+    const auto nodes = map.integer("nodes");
+    if (nodes < 1 || nodes > t.ranks)
+      map.fail("nodes", "must be from 1 to the test's ranks (" + std::to_string(t.ranks) + "): each node runs at least one");
+    t.nodes = static_cast<int>(nodes);
+  }
 
   t.markers = defaults.markers;
   if (map.has("markers"))

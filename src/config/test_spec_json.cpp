@@ -23,6 +23,10 @@ void to_json(nlohmann::json& j, const TestSpec& t) {
   j["params_json"] = t.params_json;
   j["workspace_name"] = t.workspace_name;
   j["repeat_of"] = t.repeat_of;
+  if (t.ranks != 1) j["ranks"] = t.ranks;
+  if (t.nodes != 0) j["nodes"] = t.nodes;
+  if (!t.hosts.empty()) j["hosts"] = t.hosts;
+  if (!t.slots.empty()) j["slots"] = t.slots;
 }
 
 void from_json(const nlohmann::json& j, TestSpec& t) {
@@ -42,6 +46,10 @@ void from_json(const nlohmann::json& j, TestSpec& t) {
   j.at("params_json").get_to(t.params_json);
   j.at("workspace_name").get_to(t.workspace_name);
   t.repeat_of = j.value("repeat_of", "");
+  t.ranks = j.value("ranks", 1);
+  t.nodes = j.value("nodes", 0);
+  if (const auto h = j.find("hosts"); h != j.end()) h->get_to(t.hosts);
+  if (const auto s = j.find("slots"); s != j.end()) s->get_to(t.slots);
 }
 
 }  // namespace tellus_harness

@@ -50,7 +50,7 @@ std::optional<std::string> ClaimCoordinator::handle(int from, const std::string&
     in >> count;
     const auto granted = pool_.claim(from, count);
     progress_.started(static_cast<int>(granted.size()));
-    const bool hold = static_cast<int>(granted.size()) < count && pool_.may_get_more(reruns_.count > 0);
+    const bool hold = static_cast<int>(granted.size()) < count && pool_.may_get_more(from, reruns_.count > 0);
     return grant_message(hold ? 'H' : 'G', granted_tests(granted));
   }
   if (type == 'F') {
@@ -68,7 +68,7 @@ std::optional<std::string> ClaimCoordinator::handle(int from, const std::string&
 
 std::vector<GrantedTest> ClaimCoordinator::take_own(int count, bool& drained) {
   const auto granted = pool_.claim(0, count);
-  if (static_cast<int>(granted.size()) < count && !pool_.may_get_more(reruns_.count > 0)) drained = true;
+  if (static_cast<int>(granted.size()) < count && !pool_.may_get_more(0, reruns_.count > 0)) drained = true;
   progress_.started(static_cast<int>(granted.size()));
   return granted_tests(granted);
 }
@@ -80,8 +80,13 @@ std::vector<GrantedTest> ClaimCoordinator::granted_tests(const std::vector<int>&
   tests.reserve(indices.size());
   for (int i : indices) {
     tests.push_back({i, tests_[i].spec});
-    if (tries_[i] > 0 && !tests.back().spec.workspace_name.empty())
-      tests.back().spec.workspace_name += "+rerun" + std::to_string(tries_[i]);
+    TestSpec& spec = tests.back().spec;
+    if (tries_[i] > 0 && !spec.workspace_name.empty()) spec.workspace_name += "+rerun" + std::to_string(tries_[i]);
+    // A multi-rank test is told the slots it holds and where its processes go.
+    if (auto slots = pool_.slots_of(i); !slots.empty()) {
+      spec.hosts = process_hosts(pool_.allocation(), slots, spec.ranks);
+      spec.slots = std::move(slots);
+    }
   }
   return tests;
 }
@@ -93,7 +98,7 @@ void ClaimCoordinator::finished(TestResult result) {
   const bool again = failed && rerun_wanted(result);
   ++tries_[result.index];
   // A failure that is rerun counts towards --maxfail only if its last try fails too.
-  pool_.record_finish(failed && !again);
+  pool_.record_finish(result.index, result.rank, failed && !again);
   if (again) {
     pool_.requeue(result.index, std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                                          std::chrono::duration<double>(reruns_.delay_s)));

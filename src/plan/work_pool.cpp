@@ -13,15 +13,74 @@ WorkPool::WorkPool(std::vector<std::vector<int>> groups, std::vector<double> exp
     remaining_.push_back(total);
     queues_.emplace_back(g.begin(), g.end());
   }
+  running_.assign(queues_.size(), 0);
+  held_by_.assign(queues_.size(), -1);
+}
+
+void WorkPool::add_multi_rank(std::vector<MultiRankTest> tests, Allocation allocation) {
+  allocation_ = std::move(allocation);
+  for (const auto& t : tests) {
+    multi_[t.test] = t;
+    queue_launch(t, {}, false);
+  }
+}
+
+// Largest first; among equals, longest expected first, then in test order.
+void WorkPool::queue_launch(MultiRankTest test, std::chrono::steady_clock::time_point not_before, bool rerun) {
+  const auto before = [&](const WaitingLaunch& w) {
+    if (w.test.ranks != test.ranks) return w.test.ranks > test.ranks;
+    return durations_[w.test.test] >= durations_[test.test];
+  };
+  auto at = launches_.begin();
+  while (at != launches_.end() && before(*at)) ++at;
+  launches_.insert(at, {test, not_before, rerun});
+}
+
+std::vector<int> WorkPool::slots_of(int test) const {
+  const auto it = held_.find(test);
+  return it == held_.end() ? std::vector<int>{} : it->second;
+}
+
+void WorkPool::count_claim(int rank, int test) {
+  ++claimed_;
+  if (!multi_.count(test) && rank < static_cast<int>(running_.size())) ++running_[rank];
+}
+
+std::vector<int> WorkPool::claim_launch(int rank, bool& handled) {
+  handled = false;
+  if (launches_.empty() || launches_.front().not_before > std::chrono::steady_clock::now()) return {};
+  const MultiRankTest next = launches_.front().test;
+  const int slots = slots_needed(allocation_, next.ranks);
+  const bool joined = std::find(gathering_.begin(), gathering_.end(), rank) != gathering_.end();
+  if (!joined) {
+    if (!may_join(allocation_, gathering_, rank, slots, next.nodes)) return {};
+    gathering_.push_back(rank);
+  }
+  handled = true;
+  if (static_cast<int>(gathering_.size()) < slots) return {};
+  for (int r : gathering_)
+    if (running_[r] > 0) return {};  // a slot still busy with its last single-rank tests
+  // Every slot is idle: the test starts on this rank, holding them all.
+  for (int r : gathering_) held_by_[r] = next.test;
+  held_[next.test] = std::move(gathering_);
+  gathering_.clear();
+  launches_.pop_front();
+  ++claimed_;
+  return {next.test};
 }
 
 std::vector<int> WorkPool::claim(int rank, int count) {
   std::vector<int> granted;
+  if (stopped_ || count <= 0) return granted;
+  if (rank < static_cast<int>(held_by_.size()) && held_by_[rank] >= 0) return granted;  // its slot is in use
+  bool set_aside = false;
+  granted = claim_launch(rank, set_aside);
+  if (set_aside) return granted;
   const auto now = std::chrono::steady_clock::now();
   while (!stopped_ && static_cast<int>(granted.size()) < count && !reruns_.empty() && reruns_.front().not_before <= now) {
     granted.push_back(reruns_.front().test);
     reruns_.pop_front();
-    ++claimed_;
+    count_claim(rank, granted.back());
   }
   while (!stopped_ && static_cast<int>(granted.size()) < count) {
     int from = -1;
@@ -44,7 +103,7 @@ std::vector<int> WorkPool::claim(int rank, int count) {
     else q.pop_back();
     remaining_[from] -= durations_[test];
     granted.push_back(test);
-    ++claimed_;
+    count_claim(rank, test);
   }
   return granted;
 }
@@ -56,28 +115,39 @@ std::vector<int> WorkPool::claim_own(int rank, int count) {
     granted.push_back(q.front());
     remaining_[rank] -= durations_[q.front()];
     q.pop_front();
-    ++claimed_;
+    count_claim(rank, granted.back());
   }
   return granted;
 }
 
-void WorkPool::record_finish(bool failed) {
+void WorkPool::record_finish(int test, int rank, bool failed) {
+  if (const auto it = held_.find(test); it != held_.end()) {
+    for (int r : it->second) held_by_[r] = -1;
+    held_.erase(it);
+  } else if (rank >= 0 && rank < static_cast<int>(running_.size()) && running_[rank] > 0) {
+    --running_[rank];
+  }
   ++finished_;
   if (failed) ++failures_;
   if (stopped_by_maxfail()) stopped_ = true;
 }
 
 void WorkPool::requeue(int test, std::chrono::steady_clock::time_point not_before) {
+  if (const auto it = multi_.find(test); it != multi_.end()) return queue_launch(it->second, not_before, true);
   reruns_.push_back({test, not_before});
 }
 
-bool WorkPool::may_get_more(bool reruns_possible) const {
-  return !stopped_ && (!reruns_.empty() || (reruns_possible && claimed_ > finished_));
+bool WorkPool::may_get_more(int rank, bool reruns_possible) const {
+  if (stopped_) return false;
+  const bool held = rank >= 0 && rank < static_cast<int>(held_by_.size()) && held_by_[rank] >= 0;
+  return held || !launches_.empty() || !reruns_.empty() || (reruns_possible && claimed_ > finished_);
 }
 
 std::vector<int> WorkPool::unclaimed() const {
   std::vector<int> left;
   for (const auto& q : queues_) left.insert(left.end(), q.begin(), q.end());
+  for (const auto& w : launches_)
+    if (!w.rerun) left.push_back(w.test.test);  // a rerun has its failed try
   std::sort(left.begin(), left.end());
   return left;
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "tellus_harness/config/launcher.hpp"
+
 namespace tellus_harness {
 
 struct ResourceLimits {
@@ -27,6 +29,7 @@ struct Profile {
   std::string alert_webhook;  // optional; a secret: never printed whole
   std::string python;         // the interpreter for pytest suites; empty: python3
   std::string quarantine;     // its quarantine file, when the run names none (config/quarantine.hpp)
+  Launcher launcher;          // how tests that ask for several ranks start (config/launcher.hpp)
   // value name -> where the value came from, e.g. "environment TELLUS_TIMEOUT_MULTIPLIER".
   std::map<std::string, std::string> sources;
 };

@@ -18,6 +18,9 @@ class TestKind {
   virtual std::string kind() const = 0;
   // Keys this kind accepts in a test entry besides the common ones (name, kind, markers, ...).
   virtual std::vector<std::string> parameter_keys() const = 0;
+  // Whether a test of this kind may ask for several ranks (`ranks:`, `nodes:`): its program is
+  // an MPI program the run starts through the profile's launcher.
+  virtual bool multi_rank() const { return false; }
   // Reads and checks the kind's parameters from the test entry; returns them as JSON text.
   // `backends` are the suite's named storage locations. Bad parameters throw a UserError
   // naming the file and line.

@@ -23,6 +23,12 @@ struct TestSpec {
   std::string params_json;      // the kind's own parameters, as JSON text
   std::string workspace_name;   // directory name under <output-dir>/work/, unique in the run
   std::string repeat_of;        // --count: the node id this is a repetition of (pytest runs that one)
+  int ranks = 1;                // MPI processes the test runs (`ranks:`); more than 1: through the launcher
+  int nodes = 0;                // hosts they must span (`nodes:`); 0: any
+  // Set when the test is granted to a rank: the host of each of its processes, in rank order,
+  // and the harness ranks (slots of the allocation) it holds while it runs.
+  std::vector<std::string> hosts;
+  std::vector<int> slots;
 
   // The node id pytest knows the test by.
   const std::string& collected_nodeid() const { return repeat_of.empty() ? nodeid : repeat_of; }

@@ -68,9 +68,9 @@ TEST_CASE("maxfail stops every further claim at the N-th failure") {
   WorkPool pool({{0, 1, 2, 3}, {4, 5, 6, 7}}, std::vector<double>(8, 1.0), true, 2);
   pool.claim(0, 1);
   pool.claim(1, 1);
-  pool.record_finish(true);
+  pool.record_finish(0, 0, true);
   CHECK(pool.claim(0, 1).size() == 1);
-  pool.record_finish(true);
+  pool.record_finish(4, 1, true);
   CHECK(pool.stopped_by_maxfail());
   CHECK(pool.claim(1, 3).empty());
   CHECK(pool.unclaimed() == std::vector<int>{2, 3, 5, 6, 7});
