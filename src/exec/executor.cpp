@@ -131,6 +131,9 @@ void Executor::end_early(int index, const TestSpec& spec, Outcome outcome, const
   r.setup_s = r.stop_unix - start_unix;
   r.rank = policy_.rank;
   r.host = policy_.host;
+  r.ranks = spec.ranks;
+  r.hosts = spec.hosts;
+  r.slots = spec.slots;
   early_.push_back(std::move(r));
 }
 
@@ -161,7 +164,8 @@ void Executor::launch(int index, const TestSpec& spec) {
     return fail_setup(e.what());
   }
   launch.cwd = run->workspace;
-  for (char** e = environ; *e; ++e) launch.env.emplace_back(*e);
+  for (char** e = environ; *e; ++e)
+    if (passed_to_tests(*e)) launch.env.emplace_back(*e);
   for (const auto& [k, v] : spec.env) launch.env.push_back(k + "=" + v);
   if (!spec.backend_config.empty()) launch.env.push_back(env::assignment(env::kBackendConfig, spec.backend_config));
   // When the harness will stop the test: retries give up before it.
@@ -472,6 +476,9 @@ TestResult Executor::result_of(const Running& r) const {
   res.nodeid = r.spec.nodeid;
   res.rank = policy_.rank;
   res.host = policy_.host;
+  res.ranks = r.spec.ranks;
+  res.hosts = r.spec.hosts;
+  res.slots = r.spec.slots;
   res.start_unix = r.start_unix;
   res.setup_s = r.setup_s;
   res.stdout_text = r.out.text();

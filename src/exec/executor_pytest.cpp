@@ -72,7 +72,8 @@ PytestWorker& Executor::add_worker(const std::string& manifest) {
   setup.capture_bytes = policy_.capture_bytes;
   setup.manifest = manifest;
   setup.attempt = policy_.attempt;
-  for (char** e = environ; *e; ++e) setup.env.emplace_back(*e);
+  for (char** e = environ; *e; ++e)
+    if (passed_to_tests(*e)) setup.env.emplace_back(*e);
   setup.test = {"", policy_.rank, policy_.profile_name, policy_.max_concurrent, policy_.network_simulation};
   if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
   workers_.push_back(std::make_unique<PytestWorker>(setup, policy_.rank, ++workers_started_));

@@ -120,7 +120,8 @@ void quarantine(std::ostringstream& h, const RunOutcome& o) {
 }
 
 // Each rank gets one lane per test it ran at the same time (interval partitioning), so that
-// concurrent tests sit side by side instead of on top of each other.
+// concurrent tests sit side by side instead of on top of each other. A test of several ranks
+// is drawn on every slot (harness rank) it held, outlined, so the slots' use can be read off.
 void timeline(std::ostringstream& h, const RunOutcome& o) {
   std::vector<const TestResult*> ran;
   for (const auto& r : o.results)
@@ -137,25 +138,35 @@ void timeline(std::ostringstream& h, const RunOutcome& o) {
     });
     ran.resize(kMaxTimelineBars);
   }
-  std::sort(ran.begin(), ran.end(), [](auto* a, auto* b) {
-    return a->rank != b->rank ? a->rank < b->rank : a->start_unix < b->start_unix;
+  struct Bar {
+    const TestResult* r;
+    int slot;  // the rank whose row it is drawn in
+  };
+  std::vector<Bar> bars;
+  for (auto* r : ran) {
+    if (r->slots.empty()) bars.push_back({r, r->rank});
+    for (int slot : r->slots) bars.push_back({r, slot});
+  }
+  std::sort(bars.begin(), bars.end(), [](const Bar& a, const Bar& b) {
+    return a.slot != b.slot ? a.slot < b.slot : a.r->start_unix < b.r->start_unix;
   });
   double t0 = ran.front()->start_unix, t1 = 0;
   for (auto* r : ran) {
     t0 = std::min(t0, r->start_unix);
     t1 = std::max(t1, r->stop_unix);
   }
-  std::map<const TestResult*, int> lane_of;
+  std::vector<int> lane_of(bars.size());
   std::map<int, std::vector<double>> lane_ends;  // rank -> end time of each lane
   std::map<int, std::string> host_of;
-  for (auto* r : ran) {
-    auto& ends = lane_ends[r->rank];
-    host_of[r->rank] = r->host;
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    const Bar& b = bars[i];
+    auto& ends = lane_ends[b.slot];
+    if (b.slot == b.r->rank) host_of[b.slot] = b.r->host;  // a rank that only held slots shows none
     std::size_t lane = 0;
-    while (lane < ends.size() && ends[lane] > r->start_unix) ++lane;
+    while (lane < ends.size() && ends[lane] > b.r->start_unix) ++lane;
     if (lane == ends.size()) ends.push_back(0);
-    ends[lane] = r->stop_unix;
-    lane_of[r] = static_cast<int>(lane);
+    ends[lane] = b.r->stop_unix;
+    lane_of[i] = static_cast<int>(lane);
   }
   const double span = std::max(t1 - t0, 1e-3), width = 1000, label = 130, lane_h = 12, gap = 8;
   std::map<int, double> top_of;
@@ -169,12 +180,16 @@ void timeline(std::ostringstream& h, const RunOutcome& o) {
     h << "<text x=0 y=" << num(top + 12, "%.0f") << " font-size=12>rank " << rank << " · " << esc(host_of[rank].substr(0, 14))
       << "</text><line x1=" << label << " x2=" << width + label << " y1=" << num(top - gap / 2, "%.0f") << " y2="
       << num(top - gap / 2, "%.0f") << " stroke=#eee />";
-  for (auto* r : ran) {
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    const TestResult* r = bars[i].r;
     const double x = label + (r->start_unix - t0) / span * width;
     const double w = std::max(1.0, (r->stop_unix - r->start_unix) / span * width);
-    h << "<rect x=" << num(x, "%.1f") << " y=" << num(top_of[r->rank] + lane_of[r] * lane_h, "%.1f") << " width="
-      << num(w, "%.1f") << " height=" << lane_h - 2 << " fill='" << color_of(r->outcome) << "'><title>" << esc(r->nodeid)
-      << " (" << outcome_name(r->outcome) << ", " << num(r->stop_unix - r->start_unix, "%.2f") << " s)</title></rect>";
+    h << "<rect x=" << num(x, "%.1f") << " y=" << num(top_of[bars[i].slot] + lane_of[i] * lane_h, "%.1f") << " width="
+      << num(w, "%.1f") << " height=" << lane_h - 2 << " fill='" << color_of(r->outcome) << "'"
+      << (r->slots.empty() ? "" : " stroke=#333 stroke-width=1.5 data-slots=" + std::to_string(r->slots.size())) << "><title>"
+      << esc(r->nodeid) << " (" << outcome_name(r->outcome) << ", " << num(r->stop_unix - r->start_unix, "%.2f") << " s";
+    if (!r->slots.empty()) h << "; " << r->ranks << " ranks holding " << r->slots.size() << " slots, launched by rank " << r->rank;
+    h << ")</title></rect>";
   }
   for (int k = 0; k <= 4; ++k)
     h << "<text x=" << num(label + k * width / 4 - (k == 4 ? 30 : 0), "%.0f") << " y=" << num(height + 12, "%.0f")
@@ -182,7 +197,8 @@ void timeline(std::ostringstream& h, const RunOutcome& o) {
   h << "</svg><p class=small>";
   for (const auto& r : rank_summaries(o.results))
     h << "rank " << r.rank << ": " << r.tests << " tests, busy " << num(r.busy_s, "%.1f") << " s · ";
-  h << "green passed, red failed, orange error; hover a bar for the test.</p>";
+  h << "green passed, red failed, orange error; outlined: a test of several ranks, drawn on each slot it held; "
+       "hover a bar for the test.</p>";
   more_in_json(h, ran.size(), ran_total, "tests are drawn here, the longest");
 }
 

@@ -2,6 +2,7 @@
 
 #include <sys/utsname.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "report/builtin_reporters.hpp"
@@ -72,6 +73,15 @@ nlohmann::json harness_test(const TestResult& r) {
                       {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
                       {"leftover_processes", r.leftover_processes}, {"workspace", r.workspace}, {"attempt", r.attempt}};
   j["metrics"] = nlohmann::json::parse(r.metrics_json, nullptr, false, true);
+  if (r.ranks != 1 || !r.slots.empty()) {
+    std::vector<std::string> nodes(r.hosts);
+    std::sort(nodes.begin(), nodes.end());
+    nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+    j["ranks"] = r.ranks;
+    j["nodes"] = nodes.size();
+    j["hosts"] = r.hosts;
+    j["slots"] = r.slots;
+  }
   return j;
 }
 

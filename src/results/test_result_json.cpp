@@ -35,13 +35,19 @@ namespace {
 nlohmann::json result_fields(const TestResult& r) {
   nlohmann::json metrics = nlohmann::json::parse(r.metrics_json, nullptr, false);
   if (metrics.is_discarded() || !metrics.is_object()) metrics = {{"invalid_metrics_file", true}};
-  return {{"index", r.index}, {"nodeid", r.nodeid}, {"outcome", outcome_name(r.outcome)}, {"phase", r.phase},
+  nlohmann::json fields = {{"index", r.index}, {"nodeid", r.nodeid}, {"outcome", outcome_name(r.outcome)}, {"phase", r.phase},
        {"longrepr", r.longrepr}, {"stdout", r.stdout_text}, {"stderr", r.stderr_text},
        {"setup_s", r.setup_s}, {"call_s", r.call_s}, {"teardown_s", r.teardown_s},
        {"start", r.start_unix}, {"stop", r.stop_unix}, {"rank", r.rank}, {"host", r.host},
        {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
        {"leftover_processes", r.leftover_processes},
        {"workspace", r.workspace}, {"metrics", metrics}, {"attempt", r.attempt}, {"stopped_by_run", r.stopped_by_run}};
+  if (r.ranks != 1 || !r.slots.empty()) {
+    fields["ranks"] = r.ranks;
+    fields["hosts"] = r.hosts;
+    fields["slots"] = r.slots;
+  }
+  return fields;
 }
 }  // namespace
 
@@ -92,6 +98,9 @@ void from_json(const nlohmann::json& j, TestResult& r) {
   r.stop_unix = j.value("stop", 0.0);
   r.rank = int_field(j, "rank", -1);
   r.host = j.value("host", "");
+  r.ranks = int_field(j, "ranks", 1);
+  if (const auto it = j.find("hosts"); it != j.end() && it->is_array()) it->get_to(r.hosts);
+  if (const auto it = j.find("slots"); it != j.end() && it->is_array()) it->get_to(r.slots);
   r.exit_status = int_field(j, "exit_status", -1);
   r.signal = int_field(j, "signal", 0);
   r.peak_memory_mb = j.value("peak_memory_mb", 0.0);

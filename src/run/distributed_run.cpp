@@ -7,12 +7,14 @@
 #include <filesystem>
 #include <iterator>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include <set>
 
 #include "tellus_harness/alert/run_alert.hpp"
 #include "tellus_harness/common/this_process.hpp"
+#include "tellus_harness/config/launcher.hpp"
 #include "tellus_harness/common/user_error.hpp"
 #include "tellus_harness/exec/interrupt.hpp"
 #include "tellus_harness/perf/run_recording.hpp"
@@ -20,6 +22,7 @@
 #include "tellus_harness/report/publish.hpp"
 #include "tellus_harness/results/result_details.hpp"
 #include "tellus_harness/results/test_result_json.hpp"
+#include "tellus_harness/run/multi_rank_tests.hpp"
 #include "tellus_harness/run/rank_loop.hpp"
 #include "tellus_harness/run/resume.hpp"
 #include "tellus_harness/workloads/workload.hpp"
@@ -31,20 +34,26 @@ namespace {
 constexpr int kProceed = -1;
 
 // Rank 0: groups of test indices, one per rank, over the tests that are not skipped and have
-// no result yet (`done`: a resumed run's earlier attempts). Each rank starts plan.run_first's
-// tests before its others.
+// no result yet (`done`: a resumed run's earlier attempts), but those that hold several slots
+// (the pool packs them apart). Each rank starts plan.run_first's tests before its others.
 std::vector<std::vector<int>> partition_plan(const RunPlan& plan, int ranks, const std::vector<bool>& done,
                                              std::vector<double>& durations) {
   std::vector<int> runnable;
   std::vector<double> expected;
+  std::vector<std::pair<int, double>> durations_of_multi_rank;
   for (std::size_t i = 0; i < plan.tests.size(); ++i) {
     if (!plan.tests[i].runnable() || done[i]) continue;
+    if (is_multi_rank(plan.tests[i].spec)) {
+      durations_of_multi_rank.emplace_back(static_cast<int>(i), plan.tests[i].spec.expected_duration_s);
+      continue;
+    }
     runnable.push_back(static_cast<int>(i));
     expected.push_back(plan.tests[i].spec.expected_duration_s);
   }
   expected = fill_unknown_durations(expected);
   durations.assign(plan.tests.size(), 0.0);
   for (std::size_t k = 0; k < runnable.size(); ++k) durations[runnable[k]] = expected[k];
+  for (const auto& [i, d] : durations_of_multi_rank) durations[i] = d;
   auto groups = parse_schedule(plan.schedule) == Schedule::kRoundRobin
                     ? partition_round_robin(runnable.size(), ranks)
                     : partition_longest_first(expected, ranks);
@@ -61,7 +70,12 @@ std::vector<std::vector<int>> partition_plan(const RunPlan& plan, int ranks, con
 ExecutionPolicy policy_for(const RunPlan& plan, const RunRequest& request, int rank) {
   ExecutionPolicy p;
   p.self_exe = this_executable();
-  p.command_line = [exe = p.self_exe](const TestSpec& spec) { return workload_command_line(spec, exe); };
+  // A test holding several slots starts through the launcher: srun inside a Slurm
+  // allocation, mpirun elsewhere.
+  const char* job = std::getenv("SLURM_JOB_ID");
+  p.command_line = [exe = p.self_exe, launcher = plan.profile.launcher, slurm = job && *job](const TestSpec& spec) {
+    return workload_command_line(spec, exe, spec.ranks > 1 ? launch_prefix(launcher, spec, slurm) : std::vector<std::string>{});
+  };
   p.output_dir = plan.output_dir;
   p.profile_name = plan.profile.name;
   p.timeout_multiplier = plan.profile.timeout_multiplier;
@@ -241,18 +255,33 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
     if (maxfail > 0) maxfail = std::max(1, maxfail - failed_before);
   }
 
+  // Each rank is a slot of the allocation, on its host.
+  const auto rank_hosts = mpi.gather_texts(this_host_name());
+  MultiRankTests multi_rank;
+  if (root) {
+    std::vector<bool> done(plan.tests.size(), false);
+    for (const auto& r : earlier) done[r.index] = true;
+    multi_rank = sort_multi_rank_tests(plan, done, {rank_hosts, plan.profile.launcher.oversubscribe});
+  }
+
   Journal journal(plan.output_dir, mpi.rank(), plan.run_id);
   std::vector<TestResult> finished;  // rank 0: every rank's results as they arrive, in summary
+  for (auto& r : multi_rank.skipped) {  // too large for the allocation
+    journal.append(r);
+    finished.push_back(std::move(r));
+  }
   std::unique_ptr<WorkPool> pool;
   std::unique_ptr<ProgressDisplay> progress;
   if (root) {
     int runnable = 0;
     for (const auto& g : groups) runnable += static_cast<int>(g.size());
+    runnable += static_cast<int>(multi_rank.fitting.size());
     const bool show = request.progress != "none";
     const bool terminal = request.progress == "auto" && isatty(STDERR_FILENO);
     progress = std::make_unique<ProgressDisplay>(runnable, show, terminal);
     pool = std::make_unique<WorkPool>(groups, durations, parse_schedule(plan.schedule) == Schedule::kLongestFirst,
                                       maxfail);
+    pool->add_multi_rank(std::move(multi_rank.fitting), {rank_hosts, plan.profile.launcher.oversubscribe});
     auto channel = make_coordinator_channel(*pool, *progress, plan.tests, mpi.size(), batch,
                                             [&finished](TestResult r) {
                                               keep_summary(r);

@@ -12,5 +12,6 @@ std::unique_ptr<Workload> make_integrity_workload();
 std::unique_ptr<Workload> make_concurrent_access_workload();
 std::unique_ptr<Workload> make_stage_recall_workload();
 std::unique_ptr<Workload> make_transfer_workload();
+std::unique_ptr<Workload> make_parallel_io_workload();
 
 }  // namespace tellus_harness

@@ -29,10 +29,20 @@ class CommandWorkload final : public Workload {
     return params.dump();
   }
 
-  std::vector<std::string> child_argv(const TestSpec& spec, const std::string&) const override {
+  // With `ranks:`, the command is an MPI program: the launcher starts it on the test's slots.
+  bool multi_rank() const override { return true; }
+
+  std::vector<std::string> child_argv(const TestSpec& spec, const std::string&,
+                                      const std::vector<std::string>& launcher) const override {
     const auto params = nlohmann::json::parse(spec.params_json);
-    if (params.contains("shell")) return {"/bin/sh", "-c", params["shell"].get<std::string>()};
-    return params["argv"].get<std::vector<std::string>>();
+    std::vector<std::string> argv(launcher);
+    if (params.contains("shell")) {
+      for (const char* w : {"/bin/sh", "-c"}) argv.emplace_back(w);
+      argv.push_back(params["shell"].get<std::string>());
+    } else {
+      for (auto& w : params["argv"].get<std::vector<std::string>>()) argv.push_back(std::move(w));
+    }
+    return argv;
   }
 };
 

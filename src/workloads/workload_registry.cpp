@@ -17,6 +17,7 @@ const std::vector<std::unique_ptr<Workload>>& registry() {
     w.push_back(make_concurrent_access_workload());
     w.push_back(make_stage_recall_workload());
     w.push_back(make_transfer_workload());
+    w.push_back(make_parallel_io_workload());
     return w;
   }();
   return workloads;
@@ -33,10 +34,11 @@ const Workload* find_workload(const std::string& kind) {
   return nullptr;
 }
 
-std::vector<std::string> workload_command_line(const TestSpec& spec, const std::string& self_exe) {
+std::vector<std::string> workload_command_line(const TestSpec& spec, const std::string& self_exe,
+                                               const std::vector<std::string>& launcher) {
   const Workload* workload = find_workload(spec.kind);
   if (!workload) throw std::runtime_error("unknown workload kind '" + spec.kind + "'");
-  return workload->child_argv(spec, self_exe);
+  return workload->child_argv(spec, self_exe, launcher);
 }
 
 const TestKinds& workload_test_kinds() {

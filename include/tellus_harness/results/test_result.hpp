@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tellus_harness {
 
@@ -35,6 +36,11 @@ struct TestResult {
   double start_unix = 0, stop_unix = 0;
   int rank = -1;
   std::string host;
+  // A test that ran several MPI processes: how many, the host of each, and the harness ranks
+  // (slots of the allocation) it held meanwhile. For others 1 and empty.
+  int ranks = 1;
+  std::vector<std::string> hosts;
+  std::vector<int> slots;
   int exit_status = -1;  // -1 when it did not exit normally
   int signal = 0;        // signal that ended it, 0 if none
   double peak_memory_mb = 0;

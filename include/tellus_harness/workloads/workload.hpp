@@ -16,8 +16,11 @@ namespace tellus_harness {
 class Workload : public TestKind {
  public:
   // The program the child process executes. `self_exe` is the harness binary, for kinds that
-  // run inside the harness (`tellus-harness workload ...`).
-  virtual std::vector<std::string> child_argv(const TestSpec& spec, const std::string& self_exe) const = 0;
+  // run inside the harness (`tellus-harness workload ...`). `launcher`: for a test of several
+  // ranks (multi_rank kinds only), the words that start an MPI program on its slots
+  // (config/launcher.hpp); empty otherwise.
+  virtual std::vector<std::string> child_argv(const TestSpec& spec, const std::string& self_exe,
+                                              const std::vector<std::string>& launcher) const = 0;
   // Built-in kinds: runs in the child (`tellus-harness __workload KIND PARAMS`), in the test's
   // workspace. Returns the exit status; throws with a message for the report on failure.
   virtual int execute(const std::string& params_json) const;
@@ -28,7 +31,8 @@ int run_workload_child(const std::string& kind, const std::string& params_json);
 
 const Workload* find_workload(const std::string& kind);
 // What the executor runs for a test: its kind's child_argv; throws for an unknown kind.
-std::vector<std::string> workload_command_line(const TestSpec& spec, const std::string& self_exe);
+std::vector<std::string> workload_command_line(const TestSpec& spec, const std::string& self_exe,
+                                               const std::vector<std::string>& launcher = {});
 std::vector<std::string> workload_kinds();
 // The registry as the suite reader sees it.
 const TestKinds& workload_test_kinds();

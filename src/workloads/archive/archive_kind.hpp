@@ -13,7 +13,8 @@ class ArchiveKind : public Workload {
   std::string parse_parameters(const YamlMap& test, const SuiteBackends&) const override {
     return parse_archive_parameters(test).dump();
   }
-  std::vector<std::string> child_argv(const TestSpec& spec, const std::string& self_exe) const override {
+  std::vector<std::string> child_argv(const TestSpec& spec, const std::string& self_exe,
+                                      const std::vector<std::string>&) const override {
     return {self_exe, "__workload", kind(), spec.params_json};
   }
   int execute(const std::string& params_json) const override {
