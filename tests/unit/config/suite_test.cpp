@@ -105,3 +105,30 @@ TEST_CASE("any YAML construct gives a configuration or one clear line: complex k
   CHECK_THAT(error_of(write("seq_key.yaml", "? [a]\n: b\n")), Catch::Contains("seq_key.yaml:1: keys in suite must be plain words"));
   CHECK_THAT(error_of(write("scalar_tests.yaml", "suite: s\ntests: !!map {a: [1, {b: 2}]}\n")), Catch::Contains("scalar_tests.yaml:"));
 }
+
+TEST_CASE("ranks: and nodes: on kinds that run an MPI program, checked where they are written") {
+  const std::string dir = fresh_temp_dir("ranks");
+  std::ofstream(dir + "/ok.yaml") << "tests:\n  - name: mpi\n    ranks: 8\n    nodes: 2\n    command: [prog]\n"
+                                     "  - name: pio\n    kind: parallel_io\n    ranks: 4\n    mode: independent\n"
+                                     "    layout: contiguous\n  - name: one\n    command: [\"true\"]\n";
+  const auto tests = load_suites({dir + "/ok.yaml"}, 30, workload_test_kinds());
+  REQUIRE(tests.size() == 3);
+  CHECK(tests[0].ranks == 8);
+  CHECK(tests[0].nodes == 2);
+  CHECK(tests[1].ranks == 4);
+  CHECK(tests[1].nodes == 0);
+  CHECK(tests[2].ranks == 1);
+  const auto refused = [&](const std::string& name, const std::string& entry) {
+    std::ofstream(dir + "/" + name) << "tests:\n  - name: t\n" << entry;
+    return error_of(dir + "/" + name);
+  };
+  CHECK_THAT(refused("zero.yaml", "    ranks: 0\n    command: [x]\n"), Catch::Contains(":3: ") && Catch::Contains("'ranks' must be from 1 to"));
+  CHECK_THAT(refused("spread.yaml", "    ranks: 2\n    nodes: 3\n    command: [x]\n"),
+             Catch::Contains(":4: ") && Catch::Contains("'nodes' must be from 1 to the test's ranks (2)"));
+  CHECK_THAT(refused("integrity.yaml", "    kind: integrity\n    nodes: 2\n"),
+             Catch::Contains(":4: ") && Catch::Contains("kind 'integrity' runs one process; 'nodes' is for kinds"));
+  CHECK_THAT(refused("deflate.yaml", "    kind: parallel_io\n    ranks: 2\n    mode: independent\n    deflate: 1\n"),
+             Catch::Contains(":6: ") && Catch::Contains("'deflate' needs mode collective and layout chunked"));
+  CHECK_THAT(refused("mode.yaml", "    kind: parallel_io\n    mode: sideways\n"), Catch::Contains("is collective or independent, not 'sideways'"));
+  CHECK_THAT(refused("dataset.yaml", "    kind: parallel_io\n    dataset: {files: 2}\n"), Catch::Contains("unknown key 'dataset'"));
+}
