@@ -36,9 +36,61 @@ struct SlurmCluster {
 };
 
 std::string slurm(const std::string& args) { return TELLUS_HARNESS_EXE " slurm " + args; }
+
+// 4-rank tests on the 2 nodes start through srun on both, and one that hangs is killed on
+// both. (Within the test case that has the cluster up: one cluster at a time on a machine.)
+void check_multi_rank_tests_span_both_nodes() {
+  const std::string suite_dir = fresh_output_dir("slurm-multi-rank-suite");
+  fs::create_directories(suite_dir);
+  const std::string check = TELLUS_MPI_SIZE_CHECK;
+  std::ofstream(suite_dir + "/multi.yaml")
+      << "suite: multi\ntests:\n"
+      << "  - name: comm_4\n    ranks: 4\n    nodes: 2\n    command: [\"" << check << "\", \"4\"]\n"
+      << "  - name: hangs\n    ranks: 4\n    nodes: 2\n    timeout: 4\n    command: [\"" << check << "\", \"4\", \"--hang\"]\n"
+#ifdef TELLUS_PARALLEL_IO_EXE
+      << "  - name: pio_4\n    kind: parallel_io\n    ranks: 4\n    nodes: 2\n    size_mb: 2\n    timeout: 120\n"
+#endif
+      << "  - name: single\n    command: \"true\"\n";
+  const std::string dir = fresh_output_dir("slurm-multi-rank");
+  const auto r = run_shell(slurm("--nodes 2 --tasks-per-node 2 --time 00:10:00 --env-config local --output-dir " + dir +
+                                 " --wait -- " + suite_dir + "/multi.yaml --kill-grace 2 --perf-store none"));
+  INFO(r.out + r.err + run_shell("cat " + dir + "/slurm-*.out").out);
+  CHECK(r.exit_code == 1);  // the hang
+  const auto report = read_json(dir + "/run/report.json");
+  std::map<std::string, nlohmann::json> tests, harness;
+  for (const auto& t : report["tests"]) tests[t["nodeid"].get<std::string>()] = t;
+  for (const auto& t : report["harness"]["tests"]) harness[t["nodeid"].get<std::string>()] = t;
+  const std::string id = suite_dir + "/multi.yaml::";
+  CHECK(tests[id + "comm_4"]["outcome"] == "passed");
+  // srun put two of the program's ranks on each node.
+  const std::string out = tests[id + "comm_4"]["call"]["stdout"].get<std::string>();
+  CHECK(count_lines_with(out, "of 4 on node1") == 2);
+  CHECK(count_lines_with(out, "of 4 on node2") == 2);
+  CHECK(harness[id + "comm_4"]["nodes"] == 2);
+  CHECK(harness[id + "comm_4"]["hosts"] == nlohmann::json::array({"node1", "node1", "node2", "node2"}));
+#ifdef TELLUS_PARALLEL_IO_EXE
+  CHECK(tests[id + "pio_4"]["outcome"] == "passed");
+  CHECK(harness[id + "pio_4"]["nodes"] == 2);
+  CHECK(harness[id + "pio_4"]["metrics"]["parallel_ranks"] == 4);
+#endif
+  CHECK(tests[id + "hangs"]["outcome"] == "failed");
+  CHECK_THAT(tests[id + "hangs"]["call"]["longrepr"].get<std::string>(), Catch::Contains("timed out"));
+  // Every rank of the hung program, on both nodes, is gone.
+  const std::string workspace = harness[id + "hangs"]["workspace"].get<std::string>();
+  int seen = 0;
+  for (int rank = 0; rank < 4; ++rank) {
+    std::ifstream in(workspace + "/pids/" + std::to_string(rank));
+    int pid = 0;
+    if (!(in >> pid)) continue;
+    ++seen;
+    CHECK(kill(pid, 0) != 0);
+  }
+  CHECK(seen == 4);
+  CHECK(run_shell("pgrep -f 'mpi_size_chec[k] 4 --hang'").exit_code == 1);
+}
 }  // namespace
 
-TEST_CASE("sbatch: a 2-node x 2-task job runs the suite once over both nodes, and exit codes reach --wait") {
+TEST_CASE("sbatch: a 2-node x 2-task job runs the suite once over both nodes, exit codes reach --wait, multi-rank tests span both") {
   if (run_shell("command -v slurmctld").exit_code != 0) {
     WARN("Slurm is not installed: skipped");
     return;
@@ -90,62 +142,8 @@ TEST_CASE("sbatch: a 2-node x 2-task job runs the suite once over both nodes, an
                                  " nightly -- " + job + "-- " + fixture("suites/maxfail.yaml") + " -k t01 --perf-store none");
   CHECK(nightly.exit_code == 0);
   CHECK_THAT(nightly.out, Catch::Contains("alert: none needed"));
-}
 
-TEST_CASE("sbatch: 4-rank tests on 2 nodes start through srun on both, and one that hangs is killed on both") {
-  if (run_shell("command -v slurmctld").exit_code != 0) {
-    WARN("Slurm is not installed: skipped");
-    return;
-  }
-  SlurmCluster cluster;
-  REQUIRE(cluster.up);
-  const std::string suite_dir = fresh_output_dir("slurm-multi-rank-suite");
-  fs::create_directories(suite_dir);
-  const std::string check = TELLUS_MPI_SIZE_CHECK;
-  std::ofstream(suite_dir + "/multi.yaml")
-      << "suite: multi\ntests:\n"
-      << "  - name: comm_4\n    ranks: 4\n    nodes: 2\n    command: [\"" << check << "\", \"4\"]\n"
-      << "  - name: hangs\n    ranks: 4\n    nodes: 2\n    timeout: 4\n    command: [\"" << check << "\", \"4\", \"--hang\"]\n"
-#ifdef TELLUS_PARALLEL_IO_EXE
-      << "  - name: pio_4\n    kind: parallel_io\n    ranks: 4\n    nodes: 2\n    size_mb: 2\n    timeout: 120\n"
-#endif
-      << "  - name: single\n    command: \"true\"\n";
-  const std::string dir = fresh_output_dir("slurm-multi-rank");
-  const auto r = run_shell(slurm("--nodes 2 --tasks-per-node 2 --time 00:10:00 --env-config local --output-dir " + dir +
-                                 " --wait -- " + suite_dir + "/multi.yaml --kill-grace 2 --perf-store none"));
-  INFO(r.out + r.err + run_shell("cat " + dir + "/slurm-*.out").out);
-  CHECK(r.exit_code == 1);  // the hang
-  const auto report = read_json(dir + "/run/report.json");
-  std::map<std::string, nlohmann::json> tests, harness;
-  for (const auto& t : report["tests"]) tests[t["nodeid"].get<std::string>()] = t;
-  for (const auto& t : report["harness"]["tests"]) harness[t["nodeid"].get<std::string>()] = t;
-  const std::string id = suite_dir + "/multi.yaml::";
-  CHECK(tests[id + "comm_4"]["outcome"] == "passed");
-  // srun put two of the program's ranks on each node.
-  const std::string out = tests[id + "comm_4"]["call"]["stdout"].get<std::string>();
-  CHECK(count_lines_with(out, "of 4 on node1") == 2);
-  CHECK(count_lines_with(out, "of 4 on node2") == 2);
-  CHECK(harness[id + "comm_4"]["nodes"] == 2);
-  CHECK(harness[id + "comm_4"]["hosts"] == nlohmann::json::array({"node1", "node1", "node2", "node2"}));
-#ifdef TELLUS_PARALLEL_IO_EXE
-  CHECK(tests[id + "pio_4"]["outcome"] == "passed");
-  CHECK(harness[id + "pio_4"]["nodes"] == 2);
-  CHECK(harness[id + "pio_4"]["metrics"]["parallel_ranks"] == 4);
-#endif
-  CHECK(tests[id + "hangs"]["outcome"] == "failed");
-  CHECK_THAT(tests[id + "hangs"]["call"]["longrepr"].get<std::string>(), Catch::Contains("timed out"));
-  // Every rank of the hung program, on both nodes, is gone.
-  const std::string workspace = harness[id + "hangs"]["workspace"].get<std::string>();
-  int seen = 0;
-  for (int rank = 0; rank < 4; ++rank) {
-    std::ifstream in(workspace + "/pids/" + std::to_string(rank));
-    int pid = 0;
-    if (!(in >> pid)) continue;
-    ++seen;
-    CHECK(kill(pid, 0) != 0);
-  }
-  CHECK(seen == 4);
-  CHECK(run_shell("pgrep -f 'mpi_size_chec[k] 4 --hang'").exit_code == 1);
+  check_multi_rank_tests_span_both_nodes();
 }
 
 TEST_CASE("slurm errors without Slurm, or with bad options, are one clear line") {

@@ -144,6 +144,7 @@ TEST_CASE("a multi-rank test that hangs is killed on every rank at its timeout, 
 
 TEST_CASE("a one-rank allocation runs a 3-rank test oversubscribed when the profile allows it, else skips it") {
   const std::string dir = fresh_output_dir("multi-rank-one-slot");
+  for (const char* run : {"-no", "-yes"}) fresh_output_dir(std::string("multi-rank-one-slot") + run);
   const auto file = write_file(dir + "-suite/three.yaml", "suite: three\ntests:\n" + mpi_test("comm_3", 3, "\"3\""));
   const auto skipped = run_harness(1, "run " + file + " --env-config local --output-dir " + dir + "-no --perf-store none --progress none");
   INFO(skipped.out + skipped.err);

@@ -1,6 +1,6 @@
 // What a run writes and reads back against the JSON Schemas in docs/schemas/: run.json, the
 // journal lines, report.json's harness object and the perf-store files of a real run (YAML and
-// pytest tests, metrics, 2 ranks), validated by tests/schemas/validate.py (python3-jsonschema);
+// pytest tests, metrics, a test holding 2 slots, 2 ranks), validated by tests/schemas/validate.py (python3-jsonschema);
 // and a file of a newer schema_version is refused in one line, never misread.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -15,7 +15,7 @@ TEST_CASE("run.json, journals, report.json's harness object and perf files match
   const std::string store = out + "-store";
   fs::remove_all(store);
   const auto r = run_shell("cd " + fixture("pytest") + " && PUT_S=1.5 " + TELLUS_MPIEXEC + " -n 2 --oversubscribe " +
-                           TELLUS_HARNESS_EXE + " run tests/test_outcomes.py " + fixture("suites/trend.yaml") +
+                           TELLUS_HARNESS_EXE + " run tests/test_outcomes.py " + fixture("suites/trend.yaml") + " " + fixture("suites/two_ranks.yaml") +
                            " --python /usr/bin/python3 --perf-store " + store + " --output-dir " + out + " --progress none");
   REQUIRE(r.exit_code == 1);  // the fixtures hold failing tests
   const auto v = run_shell("/usr/bin/python3 " TELLUS_SOURCE_DIR "/tests/schemas/validate.py " + out + " " + store);
@@ -24,6 +24,11 @@ TEST_CASE("run.json, journals, report.json's harness object and perf files match
   CHECK_THAT(v.out, Catch::Contains(" 0 violations"));
   CHECK(read_json(out + "/run.json")["schema_version"] == 1);
   CHECK(read_json(out + "/report.json")["harness"]["schema_version"] == 1);
+  bool multi_rank_checked = false;  // a test that held both slots is among what was validated
+  const auto report = read_json(out + "/report.json");
+  for (const auto& t : report["harness"]["tests"])
+    multi_rank_checked = multi_rank_checked || (t.contains("slots") && t["slots"].size() == 2);
+  CHECK(multi_rank_checked);
 }
 
 TEST_CASE("a run.json or journal line of a newer schema_version is refused in one line, never misread") {
