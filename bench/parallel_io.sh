@@ -35,6 +35,10 @@ for run in $(seq 1 "$RUNS"); do
   rm -rf "$DIR"/s?
 done
 for f in dd pio indep serial; do printf '%-7s runs: %s MB/s\n' "$f" "$(xargs printf '%.0f ' < "$DIR/$f")"; done
+# The disk's speed drifts within minutes on a shared machine: each run's collective write
+# against the dd of the same run, too.
+paste -d/ "$DIR/pio" "$DIR/dd" | bc -l > "$DIR/paired"
+printf 'collective / dd, run by run: %s  median %.2f\n' "$(xargs printf '%.2f ' < "$DIR/paired")" "$(median < "$DIR/paired")"
 pio=$(median < "$DIR/pio"); indep=$(median < "$DIR/indep"); dd=$(median < "$DIR/dd"); serial=$(median < "$DIR/serial")
 printf '4 x dd of %d MiB (conv=fsync):                   %.0f MB/s\n' "$quarter" "$dd"
 printf 'tellus-parallel-io, 4 ranks, collective, %d MiB: %.0f MB/s  ratio %.2f\n' "$MB" "$pio" "$(echo "$pio / $dd" | bc -l)"
