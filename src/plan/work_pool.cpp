@@ -15,6 +15,7 @@ WorkPool::WorkPool(std::vector<std::vector<int>> groups, std::vector<double> exp
   }
   running_.assign(queues_.size(), 0);
   held_by_.assign(queues_.size(), -1);
+  busy_until_.assign(queues_.size(), {});
 }
 
 void WorkPool::add_multi_rank(std::vector<MultiRankTest> tests, Allocation allocation) {
@@ -43,7 +44,29 @@ std::vector<int> WorkPool::slots_of(int test) const {
 
 void WorkPool::count_claim(int rank, int test) {
   ++claimed_;
-  if (!multi_.count(test) && rank < static_cast<int>(running_.size())) ++running_[rank];
+  if (multi_.count(test) || rank >= static_cast<int>(running_.size())) return;
+  ++running_[rank];
+  // Tests a rank runs at once are counted one after another: an estimate on the late side.
+  const auto now = std::chrono::steady_clock::now();
+  busy_until_[rank] = std::max(busy_until_[rank], now) +
+                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(durations_[test]));
+}
+
+int WorkPool::backfill(int rank, std::chrono::steady_clock::time_point deadline) {
+  const double window = std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
+  int from = -1;
+  for (int r = 0; r < static_cast<int>(queues_.size()); ++r) {
+    if (queues_[r].empty() || durations_[queues_[r].back()] > window) continue;
+    if (r != rank && !allow_stealing_) continue;
+    if (from < 0 || r == rank || durations_[queues_[r].back()] < durations_[queues_[from].back()]) from = r;
+    if (from == rank) break;
+  }
+  if (from < 0) return -1;
+  const int test = queues_[from].back();
+  queues_[from].pop_back();
+  remaining_[from] -= durations_[test];
+  count_claim(rank, test);
+  return test;
 }
 
 std::vector<int> WorkPool::claim_launch(int rank, bool& handled) {
@@ -58,8 +81,18 @@ std::vector<int> WorkPool::claim_launch(int rank, bool& handled) {
   }
   handled = true;
   if (static_cast<int>(gathering_.size()) < slots) return {};
-  for (int r : gathering_)
-    if (running_[r] > 0) return {};  // a slot still busy with its last single-rank tests
+  bool busy = false;
+  auto ready_at = std::chrono::steady_clock::time_point{};
+  for (int r : gathering_) {
+    if (running_[r] == 0) continue;
+    busy = true;  // a slot still busy with its last single-rank tests
+    ready_at = std::max(ready_at, busy_until_[r]);
+  }
+  if (busy) {
+    if (running_[rank] > 0) return {};
+    const int filler = backfill(rank, ready_at);
+    return filler < 0 ? std::vector<int>{} : std::vector<int>{filler};
+  }
   // Every slot is idle: the test starts on this rank, holding them all.
   for (int r : gathering_) held_by_[r] = next.test;
   held_[next.test] = std::move(gathering_);
@@ -125,7 +158,7 @@ void WorkPool::record_finish(int test, int rank, bool failed) {
     for (int r : it->second) held_by_[r] = -1;
     held_.erase(it);
   } else if (rank >= 0 && rank < static_cast<int>(running_.size()) && running_[rank] > 0) {
-    --running_[rank];
+    if (--running_[rank] == 0) busy_until_[rank] = std::chrono::steady_clock::now();
   }
   ++finished_;
   if (failed) ++failures_;

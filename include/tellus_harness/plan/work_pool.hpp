@@ -9,7 +9,10 @@
 // Such tests go largest first: the ranks that claim next are set aside for the first of them
 // until enough are idle (they get nothing new meanwhile), and the last of them to claim
 // launches it; the other ranks fill in with single-rank tests. The held ranks get nothing
-// until the test ends, so no slot of the allocation runs two things at once.
+// until the test ends, so no slot of the allocation runs two things at once. While a set
+// aside rank waits for the others to finish, it backfills: it takes a single-rank test that
+// is expected to end before the last of them does (expected durations), so the wait is not
+// idle and the launch is not delayed by the estimate.
 #include <chrono>
 #include <deque>
 #include <map>
@@ -77,6 +80,8 @@ class WorkPool {
   // The multi-rank claim: a launch for `rank`, or nothing while the next launch gathers slots.
   // `handled` says that `rank` is set aside for it and may take nothing else.
   std::vector<int> claim_launch(int rank, bool& handled);
+  // A single-rank test expected to end by `deadline`, from the shortest end of any queue; -1: none.
+  int backfill(int rank, std::chrono::steady_clock::time_point deadline);
   void queue_launch(MultiRankTest test, std::chrono::steady_clock::time_point not_before, bool rerun);
   void count_claim(int rank, int test);
   std::deque<Rerun> reruns_;  // in the order they failed; delays are equal, so due in order
@@ -90,6 +95,8 @@ class WorkPool {
   std::map<int, MultiRankTest> multi_;   // every multi-rank test, by index (for reruns)
   std::vector<int> running_;             // per rank: single-rank tests claimed, not finished
   std::vector<int> held_by_;             // per rank: the multi-rank test holding it, or -1
+  // per rank: when its single-rank tests are expected to have ended
+  std::vector<std::chrono::steady_clock::time_point> busy_until_;
   bool allow_stealing_;
   int maxfail_;
   bool stopped_ = false;

@@ -100,3 +100,24 @@ TEST_CASE("an oversubscribed test on a one-rank allocation holds its only slot")
   pool.record_finish(1, 0, false);
   CHECK(pool.claim(0, 1) == std::vector<int>{0});
 }
+
+TEST_CASE("a rank set aside for a multi-rank test backfills short tests that end before the others are free") {
+  // Rank 1 runs a 30 s test; rank 0 waits for it to launch the 2-rank test 0.
+  WorkPool pool({{2, 3, 4}, {1}}, {0, 30, 60, 5, 1}, true, 0);
+  pool.add_multi_rank({{0, 2, 0}}, four_on({"h", "h"}));
+  CHECK(pool.claim_own(1, 1) == std::vector<int>{1});
+  CHECK(pool.claim(1, 1).empty());  // rank 1 is set aside: no new work, its 30 s test still runs
+  // Rank 0 joins the set, which is then complete but for rank 1: it takes the shortest test
+  // that ends in time (1 s), then the next (5 s), never the 60 s one.
+  CHECK(pool.claim(0, 1) == std::vector<int>{4});
+  CHECK(pool.claim(0, 1).empty());  // busy with it
+  pool.record_finish(4, 0, false);
+  CHECK(pool.claim(0, 1) == std::vector<int>{3});
+  pool.record_finish(3, 0, false);
+  CHECK(pool.claim(0, 1).empty());  // 60 s would delay the launch
+  pool.record_finish(1, 1, false);
+  CHECK(pool.claim(0, 1) == std::vector<int>{0});
+  CHECK(pool.claim(1, 1).empty());  // held
+  pool.record_finish(0, 0, false);
+  CHECK(pool.claim(1, 1) == std::vector<int>{2});
+}
