@@ -84,7 +84,7 @@ std::vector<GrantedTest> ClaimCoordinator::granted_tests(const std::vector<int>&
     if (tries_[i] > 0 && !spec.workspace_name.empty()) spec.workspace_name += "+rerun" + std::to_string(tries_[i]);
     // A multi-rank test is told the slots it holds and where its processes go.
     if (auto slots = pool_.slots_of(i); !slots.empty()) {
-      spec.hosts = process_hosts(pool_.allocation(), slots, spec.ranks);
+      spec.hosts = process_hosts(pool_.allocation(), slots, spec.ranks, spec.nodes);
       spec.slots = std::move(slots);
     }
   }

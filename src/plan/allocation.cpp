@@ -73,11 +73,21 @@ bool may_join(const Allocation& a, const std::vector<int>& chosen, int rank, int
   return true;
 }
 
-std::vector<std::string> process_hosts(const Allocation& a, const std::vector<int>& slots, int ranks) {
+std::vector<std::string> process_hosts(const Allocation& a, const std::vector<int>& slots, int ranks, int nodes) {
   std::vector<int> ordered(slots);
   // Processes of one host next to each other, as launchers number them by default.
   std::stable_sort(ordered.begin(), ordered.end(),
                    [&](int x, int y) { return a.rank_hosts[x] < a.rank_hosts[y]; });
+  if (nodes > 0) {
+    std::set<std::string> kept;
+    std::vector<int> on_kept;
+    for (int s : ordered) {
+      if (!kept.count(a.rank_hosts[s]) && static_cast<int>(kept.size()) == nodes) continue;
+      kept.insert(a.rank_hosts[s]);
+      on_kept.push_back(s);
+    }
+    ordered = std::move(on_kept);
+  }
   std::vector<std::string> hosts;
   hosts.reserve(ranks);
   for (int i = 0; i < ranks; ++i) hosts.push_back(a.rank_hosts[ordered[i % ordered.size()]]);

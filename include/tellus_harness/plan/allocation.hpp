@@ -28,6 +28,9 @@ bool may_join(const Allocation& allocation, const std::vector<int>& chosen, int 
 
 // The host of each of a test's `ranks` processes on the slots it holds, in rank order:
 // round robin over the slots, so an oversubscribed test puts the extra processes evenly.
-std::vector<std::string> process_hosts(const Allocation& allocation, const std::vector<int>& slots, int ranks);
+// With `nodes` (0: any), only the slots on the first `nodes` hosts take processes (an
+// oversubscribed test holds every slot, on more hosts than it asked for).
+std::vector<std::string> process_hosts(const Allocation& allocation, const std::vector<int>& slots, int ranks,
+                                       int nodes = 0);
 
 }  // namespace tellus_harness

@@ -112,9 +112,10 @@ class ParallelIo final : public ArchiveKind {
     StepTimer& steps = job.steps;
     const ProgramResult writing = steps.step("parallel_write_read", 0, [&] { return run_program(argv); });
     if (!metrics_file.empty()) setenv(env::kMetricsFile, metrics_file.c_str(), 1);
-    if (!writing.started) throw std::runtime_error("could not start " + argv.front() + " (the launcher): is it on PATH?");
+    const std::string how = argv.front() == writer.string() ? std::string(kWriter) : std::string(kWriter) + " through " + argv.front();
+    if (!writing.started) throw std::runtime_error("could not start " + how + ": is " + argv.front() + " on PATH?");
     if (writing.exit_code != 0)
-      throw std::runtime_error(argv.front() + " ... " + kWriter + " exited with " + std::to_string(writing.exit_code) +
+      throw std::runtime_error(how + " exited with " + std::to_string(writing.exit_code) +
                                (writing.exit_code == 1 ? ": a rank read back data that differs from what was written"
                                                        : " (its messages are in the test's stderr)"));
     const nlohmann::json figures = writer_figures(writing.out);

@@ -38,6 +38,8 @@ TEST_CASE("processes go to the hosts of the slots held, several per slot when ov
   const auto a = four_on({"n1", "n2", "n1", "n2"});
   CHECK(process_hosts(a, {0, 1, 2, 3}, 4) == std::vector<std::string>{"n1", "n1", "n2", "n2"});
   CHECK(process_hosts(four_on({"solo"}, true), {0}, 3) == std::vector<std::string>{"solo", "solo", "solo"});
+  // Oversubscribed on every slot of 2 hosts, but asked for 1 node: all on the first.
+  CHECK(process_hosts(four_on({"n2", "n1"}, true), {0, 1}, 4, 1) == std::vector<std::string>{"n1", "n1", "n1", "n1"});
 }
 
 TEST_CASE("a multi-rank test waits for idle slots, holds them, and the others fill in") {
