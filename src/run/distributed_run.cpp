@@ -243,6 +243,9 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   std::vector<double> durations;
   std::vector<std::vector<int>> groups;
   int maxfail = plan.maxfail;
+  // Each rank is a slot of the allocation, on its host.
+  const auto rank_hosts = mpi.gather_texts(this_host_name());
+  MultiRankTests multi_rank;
   if (root) {
     std::vector<bool> done(plan.tests.size(), false);
     int failed_before = 0;
@@ -251,17 +254,9 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
       if (r.outcome == Outcome::kFailed || r.outcome == Outcome::kError) ++failed_before;
     }
     groups = partition_plan(plan, mpi.size(), done, durations);
+    multi_rank = sort_multi_rank_tests(plan, done, {rank_hosts, plan.profile.launcher.oversubscribe});
     // --maxfail counts the failures of the run's earlier attempts too.
     if (maxfail > 0) maxfail = std::max(1, maxfail - failed_before);
-  }
-
-  // Each rank is a slot of the allocation, on its host.
-  const auto rank_hosts = mpi.gather_texts(this_host_name());
-  MultiRankTests multi_rank;
-  if (root) {
-    std::vector<bool> done(plan.tests.size(), false);
-    for (const auto& r : earlier) done[r.index] = true;
-    multi_rank = sort_multi_rank_tests(plan, done, {rank_hosts, plan.profile.launcher.oversubscribe});
   }
 
   Journal journal(plan.output_dir, mpi.rank(), plan.run_id);
