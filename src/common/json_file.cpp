@@ -8,12 +8,11 @@
 
 namespace tellus_harness {
 
-namespace {
-
-// Test output is arbitrary bytes; invalid UTF-8 becomes U+FFFD instead of an exception.
-std::string dump(const nlohmann::json& j, int indent) {
+std::string dump_json(const nlohmann::json& j, int indent) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
+
+namespace {
 
 // What stands in the document for array `i` until it is written: control characters, which
 // no key or value of the document's own holds unescaped, so its dump is found exactly.
@@ -28,7 +27,7 @@ void write_array(AtomicFileWriter& out, const StreamedArray& a, int indent, std:
   const std::string pad = pretty ? std::string(static_cast<std::size_t>(indent) * (depth + 1), ' ') : "";
   out.write(pretty ? "[\n" : "[");
   for (std::size_t i = 0; i < a.count; ++i) {
-    std::string text = dump(a.element(i), indent);
+    std::string text = dump_json(a.element(i), indent);
     if (pretty) {
       // The dump escapes newlines inside strings, so each one in it is between its lines.
       std::string indented = pad;
@@ -51,7 +50,7 @@ void write_array(AtomicFileWriter& out, const StreamedArray& a, int indent, std:
 void write_json_file(const std::string& path, nlohmann::json document, const std::vector<StreamedArray>& arrays,
                      int indent) {
   for (std::size_t i = 0; i < arrays.size(); ++i) document[nlohmann::json::json_pointer(arrays[i].pointer)] = placeholder(i);
-  const std::string text = dump(document, indent);
+  const std::string text = dump_json(document, indent);
   std::vector<std::pair<std::size_t, std::size_t>> at;  // (position in text, array)
   for (std::size_t i = 0; i < arrays.size(); ++i) {
     const std::string marker = nlohmann::json(placeholder(i)).dump();
@@ -62,7 +61,7 @@ void write_json_file(const std::string& path, nlohmann::json document, const std
         nlohmann::json& array = document[nlohmann::json::json_pointer(arrays[k].pointer)] = nlohmann::json::array();
         for (std::size_t e = 0; e < arrays[k].count; ++e) array.push_back(arrays[k].element(e));
       }
-      write_file_atomically(path, dump(document, indent) + "\n");
+      write_file_atomically(path, dump_json(document, indent) + "\n");
       return;
     }
     at.emplace_back(pos, i);

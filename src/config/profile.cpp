@@ -39,6 +39,12 @@ std::vector<std::string> available_profiles(const std::vector<std::string>& dirs
   return names;
 }
 
+std::string known_placeholders() {
+  std::string list;
+  for (const auto& p : launcher_placeholders()) list += " " + p;
+  return list;
+}
+
 // `launcher:` of a profile: either template may be replaced; each must start with a program
 // and use only the known placeholders.
 void read_launcher(const YamlMap& map, Launcher& launcher) {
@@ -50,7 +56,7 @@ void read_launcher(const YamlMap& map, Launcher& launcher) {
       map.fail(key, "must be a list of words starting with the launcher program, e.g. [mpirun, -np, '{ranks}', --host, '{hosts}']");
     for (const auto& w : *words)
       if (const auto bad = unknown_placeholder(w); !bad.empty())
-        map.fail(key, "unknown placeholder '" + bad + "' in '" + w + "' (known: {ranks} {nodes} {hosts} {nodelist})");
+        map.fail(key, "unknown placeholder '" + bad + "' in '" + w + "' (known:" + known_placeholders() + ")");
   }
   if (map.has("oversubscribe")) launcher.oversubscribe = map.boolean("oversubscribe");
 }

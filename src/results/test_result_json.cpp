@@ -25,11 +25,6 @@ Outcome parse_outcome(std::string_view name) {
   throw std::invalid_argument("unknown outcome '" + std::string(name) + "'");
 }
 
-std::string dump_json(const nlohmann::json& j, int indent) {
-  // Test output is arbitrary bytes; invalid UTF-8 becomes U+FFFD instead of an exception.
-  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 namespace {
 // Every field but the pytest report.
 nlohmann::json result_fields(const TestResult& r) {

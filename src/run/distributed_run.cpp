@@ -74,7 +74,7 @@ ExecutionPolicy policy_for(const RunPlan& plan, const RunRequest& request, int r
   // allocation, mpirun elsewhere.
   const char* job = std::getenv("SLURM_JOB_ID");
   p.command_line = [exe = p.self_exe, launcher = plan.profile.launcher, slurm = job && *job](const TestSpec& spec) {
-    return workload_command_line(spec, exe, spec.ranks > 1 ? launch_prefix(launcher, spec, slurm) : std::vector<std::string>{});
+    return workload_command_line(spec, exe, is_multi_rank(spec) ? launch_prefix(launcher, spec, slurm) : std::vector<std::string>{});
   };
   p.output_dir = plan.output_dir;
   p.profile_name = plan.profile.name;

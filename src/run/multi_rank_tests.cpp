@@ -2,7 +2,8 @@
 
 namespace tellus_harness {
 
-bool is_multi_rank(const TestSpec& spec) { return spec.ranks > 1 || spec.nodes > 1; }
+// `nodes:` is at most `ranks:` (config/suite.cpp): ranks alone decide.
+bool is_multi_rank(const TestSpec& spec) { return spec.ranks > 1; }
 
 MultiRankTests sort_multi_rank_tests(const RunPlan& plan, const std::vector<bool>& done, const Allocation& allocation) {
   MultiRankTests sorted;

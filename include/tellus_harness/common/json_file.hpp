@@ -11,6 +11,10 @@
 
 namespace tellus_harness {
 
+// Serialises JSON that may hold captured test output (any bytes): invalid UTF-8 is replaced
+// with U+FFFD instead of throwing. `indent` as nlohmann's dump: -1 compact.
+std::string dump_json(const nlohmann::json& j, int indent = -1);
+
 struct StreamedArray {
   std::string pointer;  // where the array goes in the document: a JSON pointer, "/harness/tests"
   std::size_t count;

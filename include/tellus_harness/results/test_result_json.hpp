@@ -3,6 +3,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "tellus_harness/common/json_file.hpp"  // dump_json
 #include "tellus_harness/results/test_result.hpp"
 
 namespace tellus_harness {
@@ -10,8 +11,6 @@ namespace tellus_harness {
 void to_json(nlohmann::json& j, const TestResult& r);
 void from_json(const nlohmann::json& j, TestResult& r);
 
-// Serialises JSON that may hold captured test output (any bytes): invalid UTF-8 is replaced.
-std::string dump_json(const nlohmann::json& j, int indent = -1);
 
 // One line of JSON: the result as to_json writes it plus `extra` fields. A pytest test's report
 // goes in as the text it already is, not parsed and written again (once per test per rank).
