@@ -4,17 +4,25 @@ TELLUS_PYTEST_MODE chooses what it does; without it the plugin does nothing.
 
 collect  After pytest's own collection and selection (-m, -k, the project's ini, conftest
          hooks), writes the selected items and the collection errors as JSON to
-         TELLUS_PYTEST_MANIFEST. pytest runs with --collect-only. (A worker given
-         TELLUS_PYTEST_MANIFEST writes it too, before it says it is ready: rank 0 plans from
-         its first worker's collection instead of collecting twice.)
-worker   After collecting the same way, runs the node ids its rank sends on the channel (the
-         socket at fd TELLUS_PYTEST_CHANNEL_FD), one at a time, and sends back each test's
-         reports. One JSON object a line each way:
-           rank -> worker   {"run": NODEID}
+         TELLUS_PYTEST_MANIFEST. pytest runs with --collect-only. (A worker whose place names
+         a manifest writes it too, before it says it is ready: rank 0 plans from its first
+         worker's collection instead of collecting twice.)
+worker   Waits for its place (below), collects the same way, then runs the node ids its rank
+         sends on the channel (the socket at fd TELLUS_PYTEST_CHANNEL_FD), one at a time, and
+         sends back each test's reports. One JSON object a line each way:
+           rank -> worker   {"place": {"env": {NAME: VALUE}, "basetemp": DIR, "cache_dir": DIR,
+                                       "manifest": FILE or "", "capture_bytes": N}}    first
+                            {"run": NODEID}
            worker -> rank   {"ready": N}                   collected N items, waiting
                             {"result": {...}}              one test, all its phases
                             {"teardown_error": TEXT}       a session fixture failed at the end
          End of input: the worker tears down what is left and exits.
+
+A worker's place (its workspace, given to tests as TELLUS_TEST_WORKSPACE and the like, its
+--basetemp and cache directory) is known only once the run is planned, while starting Python
+and pytest takes about as long as MPI_Init and the plan together: a rank may start its workers
+first. The place arrives before pytest loads the project's conftest.py files, so nothing of the
+project runs before its environment is set; only pytest and its installed plugins are loaded.
 
 Each test's own fixtures are torn down after it, as under plain pytest. Fixtures of wider
 scope (class, module, package, session) stay up while the next test shares them; they are
@@ -31,11 +39,13 @@ import time
 import pytest
 
 MODE = os.environ.get("TELLUS_PYTEST_MODE", "")
-CAPTURE_BYTES = int(os.environ.get("TELLUS_PYTEST_CAPTURE_BYTES", "65536"))
+CAPTURE_BYTES = 65536  # a worker's place says how many
 
 
-def _bounded(text, limit=CAPTURE_BYTES):
+def _bounded(text, limit=None):
     """The first and last limit/2 bytes of text, as the harness keeps a test's output."""
+    if limit is None:
+        limit = CAPTURE_BYTES
     data = text.encode("utf-8", "replace")
     if len(data) <= limit:
         return text
@@ -139,18 +149,37 @@ def _reason(report, category):
     return "%s\n\n%s" % (crash.message, text) if crash is not None else text
 
 
+class Channel:
+    """The worker's end of its rank's socket."""
+
+    def __init__(self, fd):
+        os.set_inheritable(fd, False)  # not for the processes tests start
+        self.socket = socket.socket(fileno=fd)
+        self.input = self.socket.makefile("rb")
+        self.place = None
+
+    def send(self, message):
+        self.socket.sendall((json.dumps(message) + "\n").encode("utf-8", "replace"))
+
+    def await_place(self):
+        line = self.input.readline()
+        if not line:  # the rank had no use for this worker (or is gone): nothing has started
+            os._exit(0)
+        self.place = json.loads(line)["place"]
+        return self.place
+
+
 class Worker:
-    def __init__(self, config, fd, collector):
+    def __init__(self, config, channel, collector):
         self.config = config
         self.collector = collector
-        os.set_inheritable(fd, False)  # not for the processes tests start
-        self.channel = socket.socket(fileno=fd)
-        self.input = self.channel.makefile("rb")
+        self.channel = channel
+        self.input = channel.input
         self.reports = []
         self.collected = 0
 
     def send(self, message):
-        self.channel.sendall((json.dumps(message) + "\n").encode("utf-8", "replace"))
+        self.channel.send(message)
 
     def pytest_runtest_logreport(self, report):
         self.reports.append(report)
@@ -208,19 +237,34 @@ class Worker:
         return result
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, args):
+    """A worker takes its place before the project's first conftest.py is loaded."""
+    if MODE != "worker":
+        return
+    global CAPTURE_BYTES
+    place = _CHANNEL.await_place()
+    for name, value in place["env"].items():
+        os.environ[name] = value
+    CAPTURE_BYTES = int(place["capture_bytes"])
+    # As if given first on the command line: the user's own -o still wins, as pytest has it.
+    args[:0] = ["--basetemp", place["basetemp"]]
+    early_config._override_ini = ("cache_dir=" + place["cache_dir"],) + tuple(getattr(early_config, "_override_ini", ()))
+
+
 def pytest_configure(config):
     if MODE == "collect":
         config.pluginmanager.register(Collector(os.environ["TELLUS_PYTEST_MANIFEST"]), "tellus-harness-collector")
     elif MODE == "worker":
         collector = None
-        if os.environ.get("TELLUS_PYTEST_MANIFEST"):
-            collector = Collector(os.environ["TELLUS_PYTEST_MANIFEST"])
+        if _CHANNEL.place["manifest"]:
+            collector = Collector(_CHANNEL.place["manifest"])
             config.pluginmanager.register(collector, "tellus-harness-collector")
-        fd = int(os.environ["TELLUS_PYTEST_CHANNEL_FD"])
-        config.pluginmanager.register(Worker(config, fd, collector), "tellus-harness-worker")
+        config.pluginmanager.register(Worker(config, _CHANNEL, collector), "tellus-harness-worker")
 
 
 if MODE == "worker":
+    _CHANNEL = Channel(int(os.environ["TELLUS_PYTEST_CHANNEL_FD"]))
     # pytest's terminal output is the rank's business, not the test's: it goes nowhere. The
     # real stderr stays, for crashes; on SIGTERM (a timeout) the Python stacks go there first,
     # so the report says where the test hung.

@@ -13,8 +13,6 @@
 #include "tellus_harness/exec/orphan_guard.hpp"
 #include "tellus_harness/exec/workspace_remover.hpp"
 
-extern char** environ;
-
 namespace tellus_harness {
 
 namespace {
@@ -59,32 +57,34 @@ Executor::Running* Executor::on_worker(const PytestWorker& w, bool queued) const
   return nullptr;
 }
 
-PytestWorker& Executor::add_worker(const std::string& manifest) {
-  if (policy_.contain_exe.empty()) throw std::runtime_error("tellus-contain is not installed beside tellus-harness");
-  if (policy_.pytest_plugin_dir.empty()) policy_.pytest_plugin_dir = find_pytest_plugin_dir(policy_.self_exe);
-  if (policy_.pytest_plugin_dir.empty())
-    throw std::runtime_error("tellus_harness_pytest.py, the pytest plugin of tellus-harness, is not installed");
-  PytestWorkerSetup setup;
-  setup.invocation = policy_.pytest;
-  setup.plugin_dir = policy_.pytest_plugin_dir;
-  setup.contain_exe = policy_.contain_exe;
-  setup.output_dir = policy_.output_dir;
-  setup.capture_bytes = policy_.capture_bytes;
-  setup.manifest = manifest;
-  setup.attempt = policy_.attempt;
-  for (char** e = environ; *e; ++e)
-    if (passed_to_tests(*e)) setup.env.emplace_back(*e);
-  setup.test = {"", policy_.rank, policy_.profile_name, policy_.max_concurrent, policy_.network_simulation};
+PytestWorker& Executor::add_worker(const std::string& manifest, std::unique_ptr<PytestWorker> started) {
+  if (!started)
+    started = std::make_unique<PytestWorker>(
+        pytest_worker_launch(policy_.pytest, policy_.self_exe, policy_.contain_exe, policy_.pytest_plugin_dir));
+  PytestWorkerPlace place;
+  place.output_dir = policy_.output_dir;
+  place.test = {"", policy_.rank, policy_.profile_name, policy_.max_concurrent, policy_.network_simulation};
+  place.capture_bytes = policy_.capture_bytes;
+  place.manifest = manifest;
+  place.attempt = policy_.attempt;
+  place.rank = policy_.rank;
+  place.id = ++workers_started_;
+  started->place(place);  // throws: the worker ends with `started`
   if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
-  workers_.push_back(std::make_unique<PytestWorker>(setup, policy_.rank, ++workers_started_));
+  workers_.push_back(std::move(started));
   PytestWorker& worker = *workers_.back();
   register_process_group(worker.process().pid());
   guard_->watch(worker.process().pid());
   return worker;
 }
 
-void Executor::start_pytest_workers(const std::string& manifest) {
+void Executor::start_pytest_workers(const std::string& manifest) { start_pytest_workers(manifest, {}); }
+
+void Executor::start_pytest_workers(const std::string& manifest, std::vector<std::unique_ptr<PytestWorker>> started) {
   try {
+    for (auto& w : started)
+      if (static_cast<int>(workers_.size()) < policy_.max_concurrent) add_worker(workers_.empty() ? manifest : "", std::move(w));
+    started.clear();  // any beyond the rank's concurrency end here
     while (static_cast<int>(workers_.size()) < policy_.max_concurrent) add_worker(workers_.empty() ? manifest : "");
   } catch (const std::exception& e) {
     // Each test that finds no worker says why; rank 0's collection says it first.

@@ -12,6 +12,8 @@
 #include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/exec/workspace.hpp"
 
+extern char** environ;
+
 namespace tellus_harness {
 
 namespace {
@@ -21,30 +23,35 @@ constexpr std::size_t kMaxMessageBytes = 64 << 20;
 PytestOutcome outcome_from(const nlohmann::json& result);
 }  // namespace
 
-PytestWorker::PytestWorker(const PytestWorkerSetup& setup, int rank, int id) {
-  const std::string attempt = setup.attempt > 1 ? "a" + std::to_string(setup.attempt) : "";
-  workspace_ = create_workspace(setup.output_dir, "pytest+" + attempt + "r" + std::to_string(rank) + "w" + std::to_string(id));
+PytestWorkerLaunch pytest_worker_launch(const PytestInvocation& invocation, const std::string& harness_exe,
+                                        std::string contain_exe, std::string plugin_dir) {
+  if (contain_exe.empty()) contain_exe = find_contain_program(harness_exe);
+  if (contain_exe.empty()) throw std::runtime_error("tellus-contain is not installed beside tellus-harness");
+  if (plugin_dir.empty()) plugin_dir = find_pytest_plugin_dir(harness_exe);
+  if (plugin_dir.empty())
+    throw std::runtime_error("tellus_harness_pytest.py, the pytest plugin of tellus-harness, is not installed");
+  PytestWorkerLaunch launch{invocation, std::move(plugin_dir), std::move(contain_exe), {}};
+  for (char** e = environ; *e; ++e)
+    if (passed_to_tests(*e)) launch.env.emplace_back(*e);
+  return launch;
+}
+
+PytestWorker::PytestWorker(const PytestWorkerLaunch& launch) {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
     throw std::runtime_error(std::string("socketpair: ") + std::strerror(errno));
   channel_ = pair[0];
   fcntl(channel_, F_SETFL, fcntl(channel_, F_GETFL) | O_NONBLOCK);
 
-  ChildLaunch launch;
-  launch.contain_exe = setup.contain_exe;
-  launch.cwd = setup.invocation.cwd;  // relative paths in tests mean what they mean under pytest
-  launch.channel_fd = pair[1];
-  launch.argv = pytest_argv(setup.invocation, {"-q", "--basetemp", workspace_ + "/basetemp", "-o",
-                                               "cache_dir=" + workspace_ + "/.pytest_cache"});
-  launch.env = pytest_environment(setup.env, setup.plugin_dir, "worker");
-  TestEnvironment test = setup.test;
-  test.workspace = workspace_;
-  for (auto& kv : test_environment(test)) launch.env.push_back(std::move(kv));
-  launch.env.push_back(env::assignment(env::kPytestChannelFd, "4"));
-  launch.env.push_back(env::assignment(env::kPytestCaptureBytes, std::to_string(setup.capture_bytes)));
-  if (!setup.manifest.empty()) launch.env.push_back(env::assignment(env::kPytestManifest, setup.manifest));
+  ChildLaunch child;
+  child.contain_exe = launch.contain_exe;
+  child.cwd = launch.invocation.cwd;  // relative paths in tests mean what they mean under pytest
+  child.channel_fd = pair[1];
+  child.argv = pytest_argv(launch.invocation, {"-q"});
+  child.env = pytest_environment(launch.env, launch.plugin_dir, "worker");
+  child.env.push_back(env::assignment(env::kPytestChannelFd, "4"));
   try {
-    child_ = std::make_unique<ChildProcess>(launch);
+    child_ = std::make_unique<ChildProcess>(child);
   } catch (...) {
     close(pair[1]);
     close(channel_);
@@ -59,8 +66,32 @@ PytestWorker::~PytestWorker() {
   if (channel_ >= 0) close(channel_);
 }
 
+void PytestWorker::place(const PytestWorkerPlace& place) {
+  const std::string attempt = place.attempt > 1 ? "a" + std::to_string(place.attempt) : "";
+  workspace_ = create_workspace(place.output_dir,
+                                "pytest+" + attempt + "r" + std::to_string(place.rank) + "w" + std::to_string(place.id));
+  TestEnvironment test = place.test;
+  test.workspace = workspace_;
+  nlohmann::json env = nlohmann::json::object();
+  for (const auto& kv : test_environment(test)) {
+    const auto eq = kv.find('=');
+    env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  const nlohmann::json message = {{"place",
+                                   {{"env", env},
+                                    {"basetemp", workspace_ + "/basetemp"},
+                                    {"cache_dir", workspace_ + "/.pytest_cache"},
+                                    {"manifest", place.manifest},
+                                    {"capture_bytes", place.capture_bytes}}}};
+  // A worker that is gone already says why when the Executor next looks at it.
+  send_line(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
 bool PytestWorker::run(const std::string& nodeid) {
-  const std::string line = nlohmann::json{{"run", nodeid}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return send_line(nlohmann::json{{"run", nodeid}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+bool PytestWorker::send_line(const std::string& line) {
   std::size_t sent = 0;
   while (sent < line.size()) {
     const ssize_t n = send(channel_, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
@@ -69,8 +100,9 @@ bool PytestWorker::run(const std::string& nodeid) {
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else {
-      // Gone, or (EAGAIN) a full buffer: a node id is far smaller than the socket's buffer,
-      // which the worker empties between tests, so it stopped reading. Either way it is stopped.
+      // Gone, or (EAGAIN) a full buffer: a line of ours is far smaller than the socket's
+      // buffer, which the worker empties between tests, so it stopped reading. Either way it
+      // is stopped.
       return false;
     }
   }

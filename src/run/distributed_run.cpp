@@ -22,6 +22,7 @@
 #include "tellus_harness/report/publish.hpp"
 #include "tellus_harness/results/result_details.hpp"
 #include "tellus_harness/results/test_result_json.hpp"
+#include "tellus_harness/run/early_pytest_workers.hpp"
 #include "tellus_harness/run/multi_rank_tests.hpp"
 #include "tellus_harness/run/rank_loop.hpp"
 #include "tellus_harness/run/resume.hpp"
@@ -162,7 +163,7 @@ void remove_unused_output_dir(const std::string& dir) {
 
 }  // namespace
 
-int run_distributed(const MpiSession& mpi, const RunRequest& request) {
+int run_distributed(const MpiSession& mpi, const RunRequest& request, EarlyPytestWorkers early) {
   install_interrupt_handlers();
   const auto started = std::chrono::steady_clock::now();
   const bool root = mpi.rank() == 0;
@@ -205,13 +206,15 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request) {
   if (status != kProceed) return status;
   share_plan(mpi, plan);
 
-  // pytest workers start on every rank now; rank 0's first one collects for the plan.
+  // pytest workers start on every rank now, or, started before MPI_Init, are placed now;
+  // rank 0's first one collects for the plan.
   std::unique_ptr<Executor> executor;
   PytestCollector collect_pytest;
+  auto early_started = early_workers_for(std::move(early), plan.pytest);
   if (plan.pytest.used() && !request.collect_only) {
     executor = std::make_unique<Executor>(policy_for(plan, request, mpi.rank()));
     const std::string manifest = root && !resuming ? plan.output_dir + "/collection.json" : "";
-    executor->start_pytest_workers(manifest);
+    executor->start_pytest_workers(manifest, std::move(early_started));
     collect_pytest = [&, manifest](double default_timeout_s) {
       return read_pytest_collection(executor->await_collecting_worker(kPytestCollectionLimitSeconds), manifest, plan.pytest,
                                     default_timeout_s);

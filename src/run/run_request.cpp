@@ -188,6 +188,18 @@ void create_output_for(RunPlan& plan, const RunRequest& request) {
 
 }  // namespace
 
+PytestInvocation plan_pytest(const RunRequest& request, Profile& profile) {
+  const RunPaths paths = classify_run_paths(request.paths);
+  if (paths.pytest_paths.empty()) return {};
+  check_pytest_args(request.pytest_args);
+  PytestInvocation pytest = choose_python(request.python, profile.python);
+  pytest.cwd = fs::current_path().string();
+  pytest.args = pytest_arguments(request.pytest_args, request.selection.marker_expression,
+                                 request.selection.keyword_expression, paths.pytest_paths);
+  if (!request.profile.max_concurrent && !process_environment()(env::kConcurrentLimit)) cap_concurrency_for_pytest(profile);
+  return pytest;
+}
+
 std::vector<PerfRun> load_recent_history(const std::string& store, std::vector<std::string>& warnings) {
   const std::string dir = resolve_perf_store(store);
   if (dir.empty()) return {};
@@ -216,16 +228,7 @@ RunPlan prepare_run_plan(const RunRequest& request, int ranks, bool create_outpu
     throw UserError("--kill-grace must be from 0 to 3600 seconds");
   RunPlan plan;
   plan.profile = resolve_profile(request.profile, process_environment());
-  const RunPaths paths = classify_run_paths(request.paths);
-  if (!paths.pytest_paths.empty()) {
-    check_pytest_args(request.pytest_args);
-    plan.pytest = choose_python(request.python, plan.profile.python);
-    plan.pytest.cwd = fs::current_path().string();
-    plan.pytest.args = pytest_arguments(request.pytest_args, request.selection.marker_expression,
-                                        request.selection.keyword_expression, paths.pytest_paths);
-    if (!request.profile.max_concurrent && !process_environment()(env::kConcurrentLimit))
-      cap_concurrency_for_pytest(plan.profile);
-  }
+  plan.pytest = plan_pytest(request, plan.profile);
   plan.created_unix = now_unix();
   plan.root = fs::current_path().string();
   plan.command_line = request.command_line;

@@ -135,6 +135,9 @@ TEST_CASE("pytest: phases, reasons, output, markers, crashes and timeouts are re
   // workspace (where its basetemp is) is kept.
   CHECK(tests["tests/test_archive_class.py::test_tmp_path_is_private"]["outcome"] == "passed");
   CHECK(tests["tests/test_archive_class.py::TestArchive::test_pack"]["outcome"] == "passed");
+  // Workers start before MPI_Init and learn their workspace later, yet before the project's
+  // conftest.py is imported: it sees TELLUS_TEST_WORKSPACE, and tmp_path is inside it.
+  CHECK(tests["tests/test_archive_class.py::test_workspace_is_set_before_the_project_loads"]["outcome"] == "passed");
   bool kept = false;
   for (const auto& h : report["harness"]["tests"])
     if (h["nodeid"] == o + "test_fails") kept = fs::is_directory(h["workspace"].get<std::string>() + "/config");
@@ -190,6 +193,13 @@ TEST_CASE("pytest: -m and -k select exactly what pytest selects, --pytest-args p
                                                 " --pytest-args --strict-markers -o markers=");
   CHECK(strict.exit_code == 2);
   CHECK_THAT(strict.err, Catch::Contains("not found in `markers` configuration option"));
+  CHECK(run_shell("pgrep -f -- '[-]-strict-markers -o markers='").exit_code == 1);  // no worker is left
+  // Workers started before MPI_Init end with a run that stops before its first test.
+  const auto refused = harness_in_project(2, "tests --timeout 0 --output-dir " + fresh_output_dir("pytest-refused") +
+                                                 " --pytest-args -o junit_suite_name=refused_early");
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Contains("--timeout must be greater than zero"));
+  CHECK(run_shell("pgrep -f '[j]unit_suite_name=refused_early'").exit_code == 1);
   const auto usage = harness_in_project(0, "tests --collect-only --pytest-args --no-such-pytest-option");
   CHECK(usage.exit_code == 2);
   CHECK_THAT(usage.err, Catch::Contains("unrecognized arguments: --no-such-pytest-option"));

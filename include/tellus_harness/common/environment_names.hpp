@@ -41,7 +41,6 @@ inline constexpr char kPytestPrefix[] = "TELLUS_PYTEST_";  // the user's own are
 inline constexpr char kPytestMode[] = "TELLUS_PYTEST_MODE";  // collect or worker
 inline constexpr char kPytestManifest[] = "TELLUS_PYTEST_MANIFEST";
 inline constexpr char kPytestChannelFd[] = "TELLUS_PYTEST_CHANNEL_FD";
-inline constexpr char kPytestCaptureBytes[] = "TELLUS_PYTEST_CAPTURE_BYTES";
 
 // "NAME=value", as a process's environment holds it.
 inline std::string assignment(const char* name, const std::string& value) { return std::string(name) + "=" + value; }

@@ -83,8 +83,10 @@ class Executor {
   // Starts as many pytest workers as the rank runs tests at once, ahead of its first pytest
   // test; otherwise they start when first needed. With `manifest`, the first worker writes its
   // collection there, and rank 0 plans from it (await_collecting_worker) instead of running
-  // pytest once more.
+  // pytest once more. Workers `started` already (with this policy's pytest invocation, before
+  // the plan was known) are placed first.
   void start_pytest_workers(const std::string& manifest = {});
+  void start_pytest_workers(const std::string& manifest, std::vector<std::unique_ptr<PytestWorker>> started);
   // Waits until the worker given the manifest is ready, or has ended (pytest refused to run:
   // its exit code and what it wrote), or `limit_s` has passed, or the run is interrupted.
   CollectionEnd await_collecting_worker(double limit_s);
@@ -111,7 +113,7 @@ class Executor {
   TestResult result_of(const Running& r) const;
   // pytest tests (executor_pytest.cpp)
   bool start_pytest(int index, const TestSpec& spec);  // false: no worker can take it now
-  PytestWorker& add_worker(const std::string& manifest = {});
+  PytestWorker& add_worker(const std::string& manifest = {}, std::unique_ptr<PytestWorker> started = nullptr);
   void send_to_worker(Running& r);
   void begin_on_worker(Running& r);
   Running* on_worker(const PytestWorker& w, bool queued) const;  // its current test, or its next queued one

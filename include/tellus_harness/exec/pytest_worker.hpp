@@ -4,6 +4,11 @@
 // any test, in the directory the run was launched from, with a workspace of its own that
 // holds its --basetemp (tmp_path) and pytest cache. The Executor decides what it runs and
 // when it is stopped; this class starts it and speaks its protocol.
+//
+// Starting and placing are two steps: starting Python and pytest needs only the invocation,
+// while the workspace needs the run's plan (its output directory). A rank may so start its
+// workers before MPI_Init (run/early_pytest_workers.hpp); each waits, before it loads any of
+// the project's code, until it is placed.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -16,16 +21,29 @@
 
 namespace tellus_harness {
 
-struct PytestWorkerSetup {
+// What starting a worker takes.
+struct PytestWorkerLaunch {
   PytestInvocation invocation;
   std::string plugin_dir;
   std::string contain_exe;
-  std::string output_dir;              // workspaces go under <output_dir>/work/
-  std::vector<std::string> env;        // the inherited environment ("NAME=value")
-  TestEnvironment test;                // what the harness adds (the workspace is the worker's)
+  std::vector<std::string> env;  // the inherited environment ("NAME=value")
+};
+
+// How a worker of `invocation` starts: tellus-contain and the plugin found beside
+// `harness_exe` (else `contain_exe` and `plugin_dir` when given), the environment this process
+// passes to tests. Throws std::runtime_error when either is not installed.
+PytestWorkerLaunch pytest_worker_launch(const PytestInvocation& invocation, const std::string& harness_exe,
+                                        std::string contain_exe = {}, std::string plugin_dir = {});
+
+// Where a worker works, from the run's plan.
+struct PytestWorkerPlace {
+  std::string output_dir;        // workspaces go under <output_dir>/work/
+  TestEnvironment test;          // what the harness adds to the environment (the workspace is the worker's)
   std::size_t capture_bytes = 64 * 1024;
-  std::string manifest;                // when set: the worker also writes its collection here
-  int attempt = 1;                     // the run's attempt (a resumed run's workers are new ones)
+  std::string manifest;          // when set: the worker also writes its collection here
+  int attempt = 1;               // the run's attempt (a resumed run's workers are new ones)
+  int rank = 0;
+  int id = 1;                    // the worker's number on its rank
 };
 
 // One test's outcome as the worker reported it.
@@ -47,10 +65,9 @@ struct PytestWorkerNews {
 
 class PytestWorker {
  public:
-  // Creates the workspace (<output_dir>/work/pytest+r<rank>w<id>, pytest+a<attempt>r<rank>w<id>
-  // from a resumed run's second attempt on) and starts pytest. Throws
-  // std::runtime_error (or SpawnFailure) when it cannot.
-  PytestWorker(const PytestWorkerSetup& setup, int rank, int id);
+  // Starts pytest, which waits for its place. Throws std::runtime_error (or SpawnFailure)
+  // when it cannot.
+  explicit PytestWorker(const PytestWorkerLaunch& launch);
   ~PytestWorker();
   PytestWorker(const PytestWorker&) = delete;
   PytestWorker& operator=(const PytestWorker&) = delete;
@@ -60,6 +77,12 @@ class PytestWorker {
   int channel_fd() const { return channel_; }
   const std::string& workspace() const { return workspace_; }
   bool ready() const { return ready_; }
+  bool placed() const { return !workspace_.empty(); }
+
+  // Creates its workspace (<output_dir>/work/pytest+r<rank>w<id>, pytest+a<attempt>r<rank>w<id>
+  // from a resumed run's second attempt on) and sends it there. Throws std::runtime_error
+  // when the workspace cannot be made.
+  void place(const PytestWorkerPlace& place);
 
   // Asks for one test; false when the channel is gone (the worker is dying).
   bool run(const std::string& nodeid);
@@ -74,6 +97,7 @@ class PytestWorker {
 
  private:
   void take_line(const std::string& line, PytestWorkerNews& news);
+  bool send_line(const std::string& line);
   std::string workspace_;
   std::unique_ptr<ChildProcess> child_;
   int channel_ = -1;

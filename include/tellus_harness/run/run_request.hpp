@@ -56,6 +56,12 @@ using PytestCollector = std::function<PytestCollection(double default_timeout_s)
 void complete_run_plan(RunPlan& plan, const RunRequest& request, bool create_output, const std::vector<PerfRun>& history,
                        const PytestCollector& collect_pytest = {});
 
+// How the run's pytest starts, for a request with pytest paths (unused without), and the
+// profile's concurrency capped at the CPUs a rank may use (pytest tests are mostly
+// CPU-bound) unless --max-concurrent or TELLUS_CONCURRENT_LIMIT says otherwise. Throws
+// UserError for a path that does not exist or a refused pytest option.
+PytestInvocation plan_pytest(const RunRequest& request, Profile& profile);
+
 // The store's runs of the last 90 days ("" store: the default; "none": no runs). Unreadable
 // files go to `warnings`.
 std::vector<PerfRun> load_recent_history(const std::string& store, std::vector<std::string>& warnings);

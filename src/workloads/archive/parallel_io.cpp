@@ -97,7 +97,7 @@ class ParallelIo final : public ArchiveKind {
     const std::string name = "parallel.nc";
     const std::string file = job.scratch + "/" + name;
     std::vector<std::string> argv = params.value("launcher", std::vector<std::string>{});
-    for (const std::string word : {writer.string(), std::string("--output"), file}) argv.push_back(word);
+    argv.insert(argv.end(), {writer.string(), "--output", file});
     if (w.contains("size_mb")) argv.insert(argv.end(), {"--size-mb", std::to_string(w["size_mb"].get<double>())});
     for (const char* key : {"mode", "layout"})
       if (w.contains(key)) argv.insert(argv.end(), {std::string("--") + key, w[key].get<std::string>()});
