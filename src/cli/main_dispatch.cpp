@@ -4,7 +4,6 @@
 
 #include "tellus_harness/cli/commands.hpp"
 #include "tellus_harness/common/user_error.hpp"
-#include "tellus_harness/exec/orphan_guard.hpp"
 #include "tellus_harness/workloads/workload.hpp"
 
 namespace tellus_harness {
@@ -45,7 +44,6 @@ int main_dispatch(int argc, char** argv) {
     return kExitAllPassed;
   }
   if (command == "run") return run_command(argc, argv, args);
-  if (command == "__orphan-guard") return run_orphan_guard();
   if (command == "__workload" && args.size() == 2) return run_workload_child(args[0], args[1]);
   try {
     if (command == "report") return report_command(args);

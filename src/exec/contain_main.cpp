@@ -1,6 +1,7 @@
 // tellus-contain: the subreaper that stands between a rank and one test.
 //
 //   tellus-contain PROGRAM ARGV0 ARGS...     (fd 3: where the verdict goes)
+//   tellus-contain --orphan-guard             (a rank's orphan guard: orphan_guard_loop.cpp)
 //
 // It makes itself a child subreaper, so every process the test starts, whatever its session
 // or process group (a background job, a setsid daemon, a double fork), stays its descendant
@@ -29,6 +30,8 @@
 
 #include <set>
 #include <vector>
+
+#include "orphan_guard_loop.hpp"
 
 extern char** environ;
 
@@ -105,6 +108,7 @@ void write_verdict(const char* line) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && strcmp(argv[1], "--orphan-guard") == 0) return run_orphan_guard();
   if (argc < 3) {
     fprintf(stderr, "tellus-contain: started by tellus-harness for each test, not by hand\n");
     return 2;

@@ -178,7 +178,7 @@ void Executor::launch(int index, const TestSpec& spec) {
   launch.env.push_back(env::assignment(env::kTestName, spec.name));
   launch.env.push_back(env::assignment(env::kTestNodeid, spec.nodeid));
   run->program = launch.argv.at(0);
-  if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
+  if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.contain_exe);
   try {
     run->child = std::make_unique<ChildProcess>(launch);
   } catch (const SpawnFailure& e) {

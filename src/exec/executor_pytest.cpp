@@ -70,7 +70,7 @@ PytestWorker& Executor::add_worker(const std::string& manifest, std::unique_ptr<
   place.rank = policy_.rank;
   place.id = ++workers_started_;
   started->place(place);  // throws: the worker ends with `started`
-  if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.self_exe);
+  if (!guard_) guard_ = std::make_unique<OrphanGuard>(policy_.contain_exe);
   workers_.push_back(std::move(started));
   PytestWorker& worker = *workers_.back();
   register_process_group(worker.process().pid());

@@ -7,11 +7,10 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <set>
 
 namespace tellus_harness {
 
-OrphanGuard::OrphanGuard(const std::string& self_exe) {
+OrphanGuard::OrphanGuard(const std::string& contain_exe) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return;  // without a guard, PDEATHSIG still covers direct children
   guard_pid_ = fork();
@@ -21,7 +20,7 @@ OrphanGuard::OrphanGuard(const std::string& self_exe) {
     if (devnull >= 0) dup2(devnull, 1);
     close_range(3, ~0U, 0);  // hold nothing of the rank's (MPI sockets included)
     setpgid(0, 0);           // not in the rank's group: a Ctrl-C must reach the rank first
-    execl(self_exe.c_str(), self_exe.c_str(), "__orphan-guard", static_cast<char*>(nullptr));
+    execl(contain_exe.c_str(), contain_exe.c_str(), "--orphan-guard", static_cast<char*>(nullptr));
     _exit(127);
   }
   close(fds[0]);
@@ -47,20 +46,5 @@ void OrphanGuard::send(char sign, pid_t pgid) {
 
 void OrphanGuard::watch(pid_t pgid) { send('+', pgid); }
 void OrphanGuard::forget(pid_t pgid) { send('-', pgid); }
-
-int run_orphan_guard() {
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) signal(sig, SIG_IGN);
-  std::set<pid_t> groups;
-  char sign = 0;
-  int pgid = 0;
-  while (std::scanf(" %c%d", &sign, &pgid) == 2) {
-    if (sign == '+') groups.insert(pgid);
-    else groups.erase(pgid);
-  }
-  // SIGHUP asks each test's subreaper to kill everything below it and end; a SIGKILL would
-  // end the subreaper alone and free what is below it.
-  for (pid_t g : groups) kill(-g, SIGHUP);
-  return 0;
-}
 
 }  // namespace tellus_harness

@@ -2,9 +2,9 @@
 // Ends a rank's tests when the rank dies, even by SIGKILL (mpirun killing a job, the OOM
 // killer, a node's scancel). Each test's subreaper also has SIGHUP as its parent-death
 // signal; this guard is the second line, for a rank whose thread that started the test is
-// not the one that dies. It is a small process of
-// its own (`tellus-harness __orphan-guard`) that reads "+pgid"/"-pgid" lines from a pipe the
-// rank holds, and kills every group still listed once the pipe closes.
+// not the one that dies. It is a small process of its own (`tellus-contain --orphan-guard`)
+// that reads "+pgid"/"-pgid" lines from a pipe the rank holds, and kills every group still
+// listed once the pipe closes.
 #include <sys/types.h>
 
 #include <string>
@@ -13,7 +13,7 @@ namespace tellus_harness {
 
 class OrphanGuard {
  public:
-  explicit OrphanGuard(const std::string& self_exe);
+  explicit OrphanGuard(const std::string& contain_exe);
   ~OrphanGuard();
   OrphanGuard(const OrphanGuard&) = delete;
   OrphanGuard& operator=(const OrphanGuard&) = delete;
@@ -26,8 +26,5 @@ class OrphanGuard {
   int pipe_fd_ = -1;
   pid_t guard_pid_ = -1;
 };
-
-// Main of the guard process: reads its standard input until EOF, then kills what is listed.
-int run_orphan_guard();
 
 }  // namespace tellus_harness
