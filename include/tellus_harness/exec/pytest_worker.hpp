@@ -77,7 +77,6 @@ class PytestWorker {
   int channel_fd() const { return channel_; }
   const std::string& workspace() const { return workspace_; }
   bool ready() const { return ready_; }
-  bool placed() const { return !workspace_.empty(); }
 
   // Creates its workspace (<output_dir>/work/pytest+r<rank>w<id>, pytest+a<attempt>r<rank>w<id>
   // from a resumed run's second attempt on) and sends it there. Throws std::runtime_error
