@@ -114,9 +114,12 @@ CollectionEnd Executor::await_collecting_worker(double limit_s) {
     if (auto exit = w.process().try_reap()) {
       end.exited = true;
       end.exit_code = WIFEXITED(exit->status) ? WEXITSTATUS(exit->status) : 128 + WTERMSIG(exit->status);
+      end.exec_errno = exit->exec_errno;
       end.output = said.text();
       unregister_process_group(w.process().pid());
       guard_->forget(w.process().pid());
+      // pytest refused to run: its message is the run's error, and its workspace holds nothing.
+      if (!policy_.keep_workspaces) remover_->remove(w.workspace());
       workers_.erase(workers_.begin());
       return end;
     }

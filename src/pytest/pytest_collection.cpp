@@ -61,6 +61,11 @@ struct TempDir {
   }
 };
 
+UserError cannot_run_python(const std::string& python, const std::string& python_source, int error) {
+  return UserError("cannot run '" + python + "' (the Python for pytest, from " + python_source + "): " + std::strerror(error) +
+                   "; name an interpreter that has pytest: --python PATH, TELLUS_PYTHON or the profile's python:");
+}
+
 struct Finished {
   int status = 0;
   bool timed_out = false;
@@ -90,9 +95,7 @@ Finished run_collection(const std::vector<std::string>& argv, const std::vector<
   const int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0)
-    throw UserError("cannot run '" + argv[0] + "' (the Python for pytest, from " + python_source + "): " +
-                    std::strerror(rc) + "; name an interpreter that has pytest: --python PATH, TELLUS_PYTHON or the profile's python:");
+  if (rc != 0) throw cannot_run_python(argv[0], python_source, rc);
   register_process_group(pid);
   const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(static_cast<long>(kPytestCollectionLimitSeconds));
   Finished f;
@@ -191,6 +194,7 @@ PytestCollection collect_pytest_tests(const PytestInvocation& invocation, const 
 PytestCollection read_pytest_collection(const CollectionEnd& end, const std::string& manifest,
                                         const PytestInvocation& invocation, double default_timeout_s) {
   if (end.interrupted) throw UserError("interrupted while pytest collected the tests");
+  if (end.exited && end.exec_errno != 0) throw cannot_run_python(invocation.python, invocation.python_source, end.exec_errno);
   const std::string said = pytest_words(end.output);
   if (end.timed_out)
     throw UserError("pytest's collection did not end within " + std::to_string(static_cast<int>(kPytestCollectionLimitSeconds)) +

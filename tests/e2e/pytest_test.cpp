@@ -189,11 +189,20 @@ TEST_CASE("pytest: -m and -k select exactly what pytest selects, --pytest-args p
   CHECK(report["harness"]["profile"]["sources"]["max_concurrent_operations"].get<std::string>().find("capped") != std::string::npos);
 
   // What pytest refuses is one error in pytest's words, exit 2, nothing run.
-  const auto strict = harness_in_project(2, "tests/test_outcomes.py --output-dir " + fresh_output_dir("pytest-strict") +
+  const std::string strict_out = fresh_output_dir("pytest-strict");
+  const auto strict = harness_in_project(2, "tests/test_outcomes.py --output-dir " + strict_out +
                                                 " --pytest-args --strict-markers -o markers=");
   CHECK(strict.exit_code == 2);
   CHECK_THAT(strict.err, Catch::Contains("not found in `markers` configuration option"));
   CHECK(run_shell("pgrep -f -- '[-]-strict-markers -o markers='").exit_code == 1);  // no worker is left
+  CHECK(!fs::exists(strict_out));  // nor its workspace, nor the output directory made for it
+  // A Python that does not exist is named as such by a run as by --collect-only.
+  const std::string no_python_out = fresh_output_dir("pytest-no-python");
+  const auto no_python_run = run_shell("cd " + project() + " && " + TELLUS_MPIEXEC + " -n 2 --oversubscribe " +
+                                       TELLUS_HARNESS_EXE + " run tests --python /no/python3 --output-dir " + no_python_out);
+  CHECK(no_python_run.exit_code == 2);
+  CHECK_THAT(no_python_run.err, Catch::Contains("cannot run '/no/python3' (the Python for pytest, from --python)"));
+  CHECK(!fs::exists(no_python_out));
   // Workers started before MPI_Init end with a run that stops before its first test.
   const auto refused = harness_in_project(2, "tests --timeout 0 --output-dir " + fresh_output_dir("pytest-refused") +
                                                  " --pytest-args -o junit_suite_name=refused_early");

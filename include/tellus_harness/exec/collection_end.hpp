@@ -8,6 +8,7 @@ namespace tellus_harness {
 struct CollectionEnd {
   bool exited = false;   // false: a worker that collected and is ready (its manifest is written)
   int exit_code = 0;     // when exited: pytest's exit code, or 128 + the signal that ended it
+  int exec_errno = 0;    // when exited: the Python could not be executed (exit_code is meaningless)
   bool timed_out = false;
   bool interrupted = false;
   std::string output;    // what it wrote, for the message when it failed
