@@ -16,7 +16,8 @@ worker   Waits for its place (below), collects the same way, then runs the node 
            worker -> rank   {"ready": N}                   collected N items, waiting
                             {"result": {...}}              one test, all its phases
                             {"teardown_error": TEXT}       a session fixture failed at the end
-         End of input: the worker tears down what is left and exits.
+         End of input: the worker tears down what is left and exits; before its place, it
+         exits at once (its rank had no use for it).
 
 A worker's place (its workspace, given to tests as TELLUS_TEST_WORKSPACE and the like, its
 --basetemp and cache directory) is known only once the run is planned, while starting Python
