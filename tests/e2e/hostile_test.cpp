@@ -162,3 +162,20 @@ TEST_CASE("a disk that fills during the run: one clear line, no MPI abort, finis
   CHECK(report["summary"]["total"] == 40);
   CHECK(report["summary"]["passed"].get<int>() >= 1);
 }
+
+// The loader looks for the harness's libraries where they were linked and in its own paths,
+// never in the directory a run starts from: a project (or a test that wrote there) holding a
+// file named like one of them changes nothing the harness loads.
+TEST_CASE("files named like the harness's libraries in the directory it starts from are not loaded") {
+  const std::string dir = "/tmp/tellus-e2e/files-named-like-libraries";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  REQUIRE(run_shell("cd " + dir + " && for lib in $(ldd " TELLUS_HARNESS_EXE " | awk '$1 !~ \"/\" { print $1 }'); do "
+                    "echo 'not a library' > \"$lib\"; done && test -e libstdc++.so.6").exit_code == 0);
+  const auto out = fresh_output_dir("library-names");
+  const auto r = run_shell("cd " + dir + " && " TELLUS_MPIEXEC " -n 2 --oversubscribe " TELLUS_HARNESS_EXE " run " +
+                           fixture("suites/two_ranks.yaml") + " --progress none --perf-store none --output-dir " + out);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(read_json(out + "/report.json")["summary"]["passed"] == 1);
+}
