@@ -37,12 +37,20 @@ unsigned long long chunk_bytes() {
 }  // namespace
 
 MpiSession::MpiSession(int* argc, char*** argv) {
-  MPI_Init(argc, argv);
+  // Threads of the harness's own (the report writers) never call MPI.
+  int provided = 0;
+  MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
 }
 
-MpiSession::~MpiSession() { MPI_Finalize(); }
+MpiSession::~MpiSession() { finalize(); }
+
+void MpiSession::finalize() {
+  if (finalized_) return;
+  finalized_ = true;
+  MPI_Finalize();
+}
 
 int MpiSession::broadcast(int value) const {
   MPI_Request request;
@@ -106,7 +114,7 @@ void MpiSession::sleeping_barrier() const {
 
 namespace tellus_harness {
 void MpiSession::abort(int code) const {
-  MPI_Abort(MPI_COMM_WORLD, code);
+  if (!finalized_) MPI_Abort(MPI_COMM_WORLD, code);
   _exit(code);
 }
 }  // namespace tellus_harness

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include <set>
@@ -163,7 +164,7 @@ void remove_unused_output_dir(const std::string& dir) {
 
 }  // namespace
 
-int run_distributed(const MpiSession& mpi, const RunRequest& request, EarlyPytestWorkers early) {
+int run_distributed(MpiSession& mpi, const RunRequest& request, EarlyPytestWorkers early) {
   install_interrupt_handlers();
   const auto started = std::chrono::steady_clock::now();
   const bool root = mpi.rank() == 0;
@@ -297,7 +298,6 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request, EarlyPytes
   // The results are on rank 0 already; what is left to gather is how each rank ended.
   const auto texts = mpi.gather_texts(dump_json({{"interrupted", interrupted()}, {"warnings", cleanup_problems}}));
 
-  int code = kExitInternalError;
   if (root) {
     progress->close();
     bool ranks_interrupted = false;
@@ -331,9 +331,16 @@ int run_distributed(const MpiSession& mpi, const RunRequest& request, EarlyPytes
     outcome.interrupted = ranks_interrupted;
     outcome.warnings = std::move(warnings);
     for (auto& w : history_warnings) outcome.warnings.push_back(std::move(w));
-    code = finish_run(outcome, request, std::move(history));
+    // The reports are written while MPI ends: its finalize waits for every rank, mostly asleep.
+    auto finishing = std::async(std::launch::async, [&] { return finish_run(outcome, request, std::move(history)); });
+    mpi.finalize();
+    return finishing.get();
   }
-  return mpi.broadcast(code);
+  // Rank 0's code is the run's; mpirun and srun pass it on. The other ranks exit 0 whatever
+  // the outcome: mpirun ends the whole job, rank 0 among it, as soon as one rank exits
+  // non-zero, and rank 0 may still be writing the reports.
+  mpi.finalize();
+  return kExitAllPassed;
 }
 
 }  // namespace tellus_harness

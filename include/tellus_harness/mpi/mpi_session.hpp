@@ -23,12 +23,17 @@ class MpiSession {
   std::vector<std::string> gather_texts(const std::string& mine) const;
   // A barrier that polls with sleeps rather than busy-waiting.
   void sleeping_barrier() const;
-  // Ends every rank at once; for internal errors only, never for user errors.
+  // MPI ends here, or at the latest when the session goes. Every rank must call it; it waits
+  // for all of them, mostly asleep, so rank 0 writes its reports meanwhile.
+  void finalize();
+  // Ends every rank at once; for internal errors only, never for user errors. After
+  // finalize(), only this process ends.
   [[noreturn]] void abort(int code) const;
 
  private:
   int rank_ = 0;
   int size_ = 1;
+  bool finalized_ = false;
 };
 
 }  // namespace tellus_harness
