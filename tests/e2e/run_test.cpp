@@ -163,3 +163,19 @@ TEST_CASE("bad input: one error naming file and line, exit 2, every rank ends, n
   CHECK(env.exit_code == 2);
   CHECK_THAT(env.err, Catch::Contains("TELLUS_CONCURRENT_LIMIT"));
 }
+
+// mpirun ends the whole job as soon as one rank exits non-zero: only rank 0, which writes the
+// reports after MPI's end, may say that the run failed.
+TEST_CASE("after a failed run rank 0 exits 1 and the other ranks 0, and the reports are whole") {
+  const auto out = fresh_output_dir("rank-exit-codes");
+  const std::string codes = out + "-codes";
+  fs::remove(codes);
+  const auto r = run_shell(std::string(TELLUS_MPIEXEC) + " -n 3 --oversubscribe sh -c '" TELLUS_HARNESS_EXE " run " +
+                           fixture("suites/outcomes.yaml") + " --env-config ci --progress none --perf-store none --output-dir " +
+                           out + " >/dev/null; echo \"rank $OMPI_COMM_WORLD_RANK $?\" >> " + codes + "'");
+  CHECK(r.exit_code == 0);
+  const auto lines = run_shell("sort " + codes).out;
+  CHECK(lines == "rank 0 1\nrank 1 0\nrank 2 0\n");
+  CHECK(read_json(out + "/report.json")["summary"]["failed"] == 3);
+  CHECK(run_shell("xmllint --noout --schema " TELLUS_SOURCE_DIR "/tests/fixtures/junit/junit-10.xsd " + out + "/report.xml").exit_code == 0);
+}
