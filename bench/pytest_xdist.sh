@@ -72,6 +72,21 @@ one_test() {
 collect() { (cd "$work/trivial" && "$PYTHON" -m pytest -p no:cacheprovider --collect-only -q tests >/dev/null); }
 serial() { (cd "$work/trivial" && "$PYTHON" -m pytest -p no:cacheprovider -q tests >/dev/null); }
 
+# The machine's state: the same Python loop on each CPU. A VM's CPUs are not always equally
+# fast (another guest on a host core); the harness's work stealing evens that out, xdist's
+# --dist load less so, and the ratio moves with it.
+cpu_speeds() {
+  local cpu out=""
+  for cpu in $(seq 0 $(($(nproc) - 1))); do
+    out+=$(taskset -c "$cpu" "$PYTHON" -c 'import time
+t = time.perf_counter(); s = 0
+for i in range(3000000): s += i
+print(" CPU %s %.2f s" % ('"$cpu"', time.perf_counter() - t))')
+  done
+  echo "$out"
+}
+speeds_before=$(cpu_speeds)
+
 : > "$work/t.ours"; : > "$work/t.unbound"; : > "$work/t.nomtl"; : > "$work/t.xdist"; : > "$work/t.one"; : > "$work/t.collect"; : > "$work/t.serial"
 : > "$work/c.ours"; : > "$work/c.xdist"
 for run in $(seq 1 "$RUNS"); do
@@ -105,6 +120,7 @@ printf '  CPU seconds (user + system, every process), median: tellus-harness %.2
   "$(median < "$work/c.ours")" "$(median < "$work/c.xdist")"
 printf '  serial chain: harness with 1 test %.2f s + collection %.2f s + serial pytest run less collection / 2 (%.2f s) = %.2f s, %.2f x xdist\n' \
   "$one" "$col" "$(echo "($ser - $col) / 2" | bc -l)" "$chain" "$(echo "$chain / $theirs" | bc -l)"
+printf '  the same Python loop, before:%s; after:%s\n' "$speeds_before" "$(cpu_speeds)"
 [ "${TRIVIAL_ONLY:-0}" = 1 ] && exit 0
 
 # The first run records every test's duration in a perf store of its own; the measured runs
