@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "tellus_harness/common/environment_names.hpp"
+#include "tellus_harness/common/json_file.hpp"
 #include "tellus_harness/exec/workspace.hpp"
 
 extern char** environ;
@@ -84,11 +85,11 @@ void PytestWorker::place(const PytestWorkerPlace& place) {
                                     {"manifest", place.manifest},
                                     {"capture_bytes", place.capture_bytes}}}};
   // A worker that is gone already says why when the Executor next looks at it.
-  send_line(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  send_line(dump_json(message) + "\n");
 }
 
 bool PytestWorker::run(const std::string& nodeid) {
-  return send_line(nlohmann::json{{"run", nodeid}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  return send_line(dump_json({{"run", nodeid}}) + "\n");
 }
 
 bool PytestWorker::send_line(const std::string& line) {
@@ -171,8 +172,7 @@ PytestOutcome outcome_from(const nlohmann::json& r) {
       o.setup_s = duration("setup");
       o.call_s = duration("call");
       o.teardown_s = duration("teardown");
-      o.report_json = nlohmann::json{{"stages", stages}, {"keywords", r.value("keywords", nlohmann::json::array())}}.dump(
-          -1, ' ', false, nlohmann::json::error_handler_t::replace);
+      o.report_json = dump_json({{"stages", stages}, {"keywords", r.value("keywords", nlohmann::json::array())}});
     }
   } catch (const std::exception& e) {
     o.outcome = Outcome::kError;
