@@ -14,12 +14,15 @@
 # and ofi MTLs) at every MPI_Init, which costs about 0.2 s on a machine without them; the
 # harness also runs as such a site configures it (OMPI_MCA_mtl=^psm,psm2,ofi).
 # Both sides run pytest with the same options (-p no:cacheprovider: no cache written into the
-# bench's projects). TRIVIAL_ONLY=1 stops after the first part.
+# bench's projects). Beside them, part 1 times the floor of any MPI runner of this design
+# (bench/pytest_floor.cpp): one pytest per rank, started before MPI_Init, collecting the whole
+# suite and running a static share of it, nothing else. TRIVIAL_ONLY=1 stops after part 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 source scripts/mpi-env
 HARNESS=$(realpath "${HARNESS:-build/src/tellus-harness}")
+FLOOR=$(realpath "${FLOOR:-build/bench/bench_pytest_floor}")
 PYTHON=${PYTHON:-/usr/bin/python3}
 RUNS=${RUNS:-3}
 SEED=${SEED:-42}
@@ -43,12 +46,24 @@ awk -v seed="$SEED" -v dir="$work/tailed/tests" 'BEGIN { srand(seed);
 read -r total longest < "$work/tailed/durations"
 bound=$(echo "l = $longest; q = $total / 2; if (l > q) l else q" | bc -l)
 
+# The floor's static split: rank r runs every ranks-th test, from the r-th.
+cat > "$work/bench_floor_split.py" <<'PLUGIN'
+import os
+def pytest_collection_modifyitems(config, items):
+    rank, ranks = int(os.environ["BENCH_FLOOR_RANK"]), int(os.environ["BENCH_FLOOR_RANKS"])
+    items[:] = items[rank::ranks]
+PLUGIN
+
 BIND=${BIND:-core}
 harness() {  # DIR OUT [extra options]
   local dir=$1 out=$2; shift 2
   rm -rf "$out"
   (cd "$dir" && mpirun --bind-to "$BIND" -np 2 "$HARNESS" run tests --python "$PYTHON" --progress none --output-dir "$out" "$@" \
     --pytest-args -p no:cacheprovider >/dev/null) || true
+}
+floor() {  # DIR
+  (cd "$1" && PYTHONPATH="$work${PYTHONPATH:+:$PYTHONPATH}" mpirun --bind-to "$BIND" -np 2 "$FLOOR" "$PYTHON" -m pytest \
+    -p bench_floor_split -p no:cacheprovider -q tests >/dev/null) || true
 }
 xdist() {  # DIR
   (cd "$1" && "$PYTHON" -m pytest -n 2 --dist load -p no:cacheprovider -q tests >/dev/null) || true
@@ -87,7 +102,7 @@ print(" CPU %s %.2f s" % ('"$cpu"', time.perf_counter() - t))')
 }
 speeds_before=$(cpu_speeds)
 
-: > "$work/t.ours"; : > "$work/t.unbound"; : > "$work/t.nomtl"; : > "$work/t.xdist"; : > "$work/t.one"; : > "$work/t.collect"; : > "$work/t.serial"
+: > "$work/t.ours"; : > "$work/t.floor"; : > "$work/t.unbound"; : > "$work/t.nomtl"; : > "$work/t.xdist"; : > "$work/t.one"; : > "$work/t.collect"; : > "$work/t.serial"
 : > "$work/c.ours"; : > "$work/c.xdist"
 for run in $(seq 1 "$RUNS"); do
   timed harness "$work/trivial" "$work/out" --perf-store none >> "$work/t.ours"
@@ -95,6 +110,7 @@ for run in $(seq 1 "$RUNS"); do
   BIND=none timed harness "$work/trivial" "$work/out" --perf-store none >> "$work/t.unbound"
   OMPI_MCA_mtl='^psm,psm2,ofi' timed harness "$work/trivial" "$work/out" --perf-store none >> "$work/t.nomtl"
   timed xdist "$work/trivial" >> "$work/t.xdist"
+  timed floor "$work/trivial" >> "$work/t.floor"
   cpu_of "$work/c.xdist" xdist "$work/trivial"
   timed one_test >> "$work/t.one"
   timed collect >> "$work/t.collect"
@@ -114,6 +130,9 @@ printf '  tellus-harness -np 2: %.2f s   pytest -n 2: %.2f s   ratio %.2f (goal 
 printf '  tellus-harness -np 2 --bind-to none: %.2f s   ratio %.2f\n' "$unbound" "$(echo "$unbound / $theirs" | bc -l)"
 nomtl=$(median < "$work/t.nomtl")
 printf '  tellus-harness -np 2, no PSM/OFI probe: %.2f s   ratio %.2f\n' "$nomtl" "$(echo "$nomtl / $theirs" | bc -l)"
+floor_s=$(median < "$work/t.floor")
+printf '  floor, one pytest per rank under mpirun -np 2, static split, nothing else: %.2f s   ratio %.2f; the harness takes %.2f s more\n' \
+  "$floor_s" "$(echo "$floor_s / $theirs" | bc -l)" "$(echo "$ours - $floor_s" | bc -l)"
 paired=$(paste "$work/t.ours" "$work/t.xdist" | awk '{ print $1 / $2 }' | median)
 printf '  run by run: median of the %d paired ratios %.2f\n' "$RUNS" "$paired"
 printf '  CPU seconds (user + system, every process), median: tellus-harness %.2f, pytest -n 2 %.2f\n' \
