@@ -200,9 +200,15 @@ PytestCollection read_pytest_collection(const CollectionEnd& end, const std::str
     throw UserError("pytest's collection did not end within " + std::to_string(static_cast<int>(kPytestCollectionLimitSeconds)) +
                     " s (a conftest.py or test module that hangs on import?): " + said);
   // pytest's exit codes: 4 usage error, 3 internal error; 1, 2 and 5 still collected what they could.
-  if (end.exited && (end.exit_code == 4 || end.exit_code == 3 || !fs::exists(manifest)))
+  if (end.exited && (end.exit_code == 4 || end.exit_code == 3 || !fs::exists(manifest))) {
+    // The common case on a login node: `python3` on PATH is a pyenv or module interpreter.
+    const bool no_pytest = said.find("No module named pytest") != std::string::npos;
     throw UserError("pytest (" + invocation.python + ", from " + invocation.python_source + ") exited with " +
-                    std::to_string(end.exit_code) + " while collecting: " + (said.empty() ? "no message" : said));
+                    std::to_string(end.exit_code) + " while collecting: " + (said.empty() ? "no message" : said) +
+                    (no_pytest ? " (install pytest for that Python, or name one that has it with --python PATH, "
+                                 "TELLUS_PYTHON or the profile's python:)"
+                               : ""));
+  }
   return parse_pytest_manifest(read_text(manifest), manifest, default_timeout_s);
 }
 

@@ -111,3 +111,20 @@ TEST_CASE("pytest worker reports: pytest's outcome and phase durations, and a ga
   CHECK(bad.outcome == Outcome::kError);
   CHECK_THAT(bad.longrepr, Catch::Contains("unreadable"));
 }
+
+TEST_CASE("pytest collection: a Python without pytest is one error that says how to name another") {
+  PytestInvocation python;
+  python.python = "python3";
+  python.python_source = "the default";
+  CollectionEnd end;
+  end.exited = true;
+  end.exit_code = 1;
+  end.output = "/opt/pyenv/versions/3.11.7/bin/python3: No module named pytest\n";
+  const std::string manifest = fresh_temp_dir("no-pytest") + "/collection.json";  // never written
+  CHECK_THROWS_WITH(read_pytest_collection(end, manifest, python, 60),
+                    Catch::Contains("No module named pytest (install pytest for that Python, or name one that has it "
+                                    "with --python PATH, TELLUS_PYTHON or the profile's python:)"));
+  end.output = "ERROR: usage: pytest [options]\n";
+  end.exit_code = 4;
+  CHECK_THROWS_WITH(read_pytest_collection(end, manifest, python, 60), !Catch::Contains("--python PATH"));
+}
