@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include <cctype>
 #include <cstdlib>
+#include <string_view>
 
 #include "tellus_harness/common/environment_names.hpp"
 #include "tellus_harness/common/user_error.hpp"
@@ -52,12 +52,22 @@ void check_pytest_args(const std::vector<std::string>& extra) {
       {"--pdb", "no worker has a terminal: run the test under plain pytest to debug it"},
       {"--trace", "no worker has a terminal: run the test under plain pytest to debug it"},
   };
-  for (const auto& arg : extra) {
-    // "--maxfail=3" as "--maxfail"; "-n4" (xdist's count attached) as "-n".
-    std::string name = arg.substr(0, arg.find('='));
-    if (name.size() > 2 && name.rfind("-n", 0) == 0 && std::isdigit(static_cast<unsigned char>(name[2]))) name = "-n";
+  auto check = [&](const std::string& arg, const std::string& name) {
     for (const auto& r : refused)
       if (name == r.option) throw UserError("--pytest-args " + arg + ": " + r.instead);
+  };
+  for (const auto& arg : extra) {
+    if (arg.rfind("--", 0) == 0) {
+      check(arg, arg.substr(0, arg.find('=')));  // "--maxfail=3" as "--maxfail"
+      continue;
+    }
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    // Short options as pytest's parser reads them: "-xvs" is -x -v -s; after an option that
+    // takes a value the rest is that value ("-n4", "-rxX", "-pno:warnings").
+    for (std::size_t i = 1; i < arg.size(); ++i) {
+      check(arg, std::string("-") + arg[i]);
+      if (std::string_view("svqlhV").find(arg[i]) == std::string_view::npos) break;
+    }
   }
 }
 

@@ -90,6 +90,11 @@ TEST_CASE("pytest processes: the plugin's directory first on PYTHONPATH, the mod
   CHECK_THROWS_WITH(check_pytest_args({"-n4"}), Catch::Contains("leave out pytest-xdist's options"));
   CHECK_THROWS_WITH(check_pytest_args({"--maxfail=3"}), Catch::Contains("use the harness's own --maxfail N"));
   CHECK_THROWS_WITH(check_pytest_args({"--lf"}), Catch::Contains("pytest's cache is not shared"));
+  // Short options together, as pytest reads them: -x hidden among others is still -x.
+  CHECK_THROWS_WITH(check_pytest_args({"-vx"}), Catch::Contains("--pytest-args -vx: use the harness's own -x"));
+  CHECK_THROWS_WITH(check_pytest_args({"-xvs"}), Catch::Contains("--pytest-args -xvs: use the harness's own -x"));
+  CHECK_THROWS_WITH(check_pytest_args({"-vn2"}), Catch::Contains("leave out pytest-xdist's options"));
+  CHECK_NOTHROW(check_pytest_args({"-vs", "-rxX", "-pno:warnings", "-Werror", "-k", "x", "-lq"}));
   setenv("TELLUS_PYTHON", "/opt/py", 1);
   CHECK(choose_python("", "/profile/py").python == "/opt/py");
   CHECK(choose_python("/cli/py", "/profile/py").python_source == "--python");
