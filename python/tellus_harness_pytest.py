@@ -101,8 +101,11 @@ class Collector:
             self.write(session)
 
     def write(self, session):
+        # maxfail: the project's own -x or --maxfail N (its addopts), which the harness counts
+        # over every rank; a worker's session would only count its own failures.
         manifest = {"rootdir": str(session.config.rootpath), "items": [_describe(i) for i in session.items],
-                    "errors": self.errors, "deselected": self.deselected}
+                    "errors": self.errors, "deselected": self.deselected,
+                    "maxfail": session.config.option.maxfail or 0}
         tmp = self.manifest + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(manifest, f)
@@ -253,7 +256,19 @@ def pytest_load_initial_conftests(early_config, args):
     early_config._override_ini = ("cache_dir=" + place["cache_dir"],) + tuple(getattr(early_config, "_override_ini", ()))
 
 
+def _without_xdist(config):
+    """A project's own -n or --dist (pytest-xdist, often in its addopts) would make each worker
+    an xdist controller that collects nothing and starts workers of its own: the harness spreads
+    the tests. xdist's pytest_configure, which starts that controller, runs after this one."""
+    if getattr(config.option, "dist", "no") != "no":
+        config.option.dist = "no"
+        config.option.numprocesses = None
+        config.option.tx = []
+
+
 def pytest_configure(config):
+    if MODE:
+        _without_xdist(config)
     if MODE == "collect":
         config.pluginmanager.register(Collector(os.environ["TELLUS_PYTEST_MANIFEST"]), "tellus-harness-collector")
     elif MODE == "worker":

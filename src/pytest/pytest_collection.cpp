@@ -134,6 +134,7 @@ PytestCollection parse_pytest_manifest(const std::string& text, const std::strin
     const auto j = nlohmann::json::parse(text);
     c.rootdir = j.at("rootdir").get<std::string>();
     c.deselected = j.at("deselected").get<std::size_t>();
+    c.maxfail = j.value("maxfail", 0);
     for (const auto& item : j.at("items")) {
       CollectedTest t;
       TestSpec& s = t.spec;

@@ -118,6 +118,9 @@ void add_pytest_tests(RunPlan& plan, Selection& selection, double default_timeou
     selection.tests.push_back(std::move(t));
   }
   selection.deselected += collected.deselected;
+  // The project's -x or --maxfail in its pytest configuration counts over every rank, as the
+  // harness's own does; the command line's --maxfail comes first.
+  if (plan.maxfail == 0) plan.maxfail = collected.maxfail;
 }
 
 // --count N: each selected test N times in a row of the plan, repetition i of N with "[i-N]"

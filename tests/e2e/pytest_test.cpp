@@ -2,6 +2,7 @@
 // (tests/fixtures/pytest), under mpiexec with 2 and 4 ranks.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -218,4 +219,29 @@ TEST_CASE("pytest: -m and -k select exactly what pytest selects, --pytest-args p
   const auto missing = harness_in_project(0, "tests/test_nothing_here.py --collect-only");
   CHECK(missing.exit_code == 2);
   CHECK_THAT(missing.err, Catch::Contains("tests/test_nothing_here.py: no such test file"));
+}
+
+TEST_CASE("pytest: a project's own -n and --maxfail in its addopts, the harness spreads the tests and counts the failures") {
+  // pytest-xdist's -n in the project's ini would make each worker an xdist controller that
+  // collects nothing; its --maxfail would count one worker's failures only.
+  const std::string dir = fresh_output_dir("pytest-own-addopts");
+  fs::create_directories(dir + "/project/tests");
+  std::ofstream(dir + "/project/pytest.ini") << "[pytest]\naddopts = -n 2 --maxfail=1 -p no:cacheprovider\n";
+  std::ofstream tests(dir + "/project/tests/test_many.py");
+  tests << "def test_000_fails():\n    assert False, 'the first failure'\n";
+  for (int i = 1; i < 200; ++i) tests << "def test_" << 1000 + i << "():\n    pass\n";
+  tests.close();
+  const auto r = run_shell("cd " + dir + "/project && " + TELLUS_MPIEXEC + " -n 2 --oversubscribe " + TELLUS_HARNESS_EXE +
+                           " run tests --python " + kPython + " --perf-store none --output-dir " + dir + "/out");
+  CHECK(r.exit_code == 1);
+  const auto report = read_json(dir + "/out/report.json");
+  CHECK(report["harness"]["maxfail"] == 1);
+  CHECK(report["summary"]["failed"] == 1);
+  CHECK(report["summary"]["passed"].get<int>() > 0);
+  CHECK(report["summary"]["skipped"].get<int>() > 0);  // never started: the run stopped at its failure
+  int stopped = 0;
+  for (const auto& t : report["tests"])
+    if (t["outcome"] == "skipped" && t["setup"]["longrepr"].get<std::string>().find("maxfail") != std::string::npos) ++stopped;
+  CHECK(stopped == report["summary"]["skipped"].get<int>());
+  CHECK(run_shell("pgrep -f '[x]dist'").exit_code == 1);  // no xdist worker was started
 }

@@ -19,6 +19,7 @@ struct PytestCollection {
   std::vector<CollectedTest> tests;  // the selected items, then the files that failed to collect
   std::size_t deselected = 0;
   std::string rootdir;
+  int maxfail = 0;  // the project's own -x or --maxfail N (its addopts); 0: none
 };
 
 // Runs `python -m pytest --collect-only` with the plugin. Tests without a timeout marker get
