@@ -95,9 +95,12 @@ class Collector:
     def pytest_deselected(self, items):
         self.deselected += len(items)
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_finish(self, session):
-        if MODE == "collect":
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_collection(self, session):
+        # After the whole collection, and only when it ended well: pytest calls
+        # pytest_collection_finish also when a hook raised, before its internal error.
+        outcome = yield
+        if outcome.excinfo is None and MODE == "collect":
             self.write(session)
 
     def write(self, session):
@@ -188,8 +191,11 @@ class Worker:
     def pytest_runtest_logreport(self, report):
         self.reports.append(report)
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_finish(self, session):
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_collection(self, session):
+        outcome = yield
+        if outcome.excinfo is not None:  # pytest ends with its error; the rank reports it
+            return
         self.collected = len(session.items)
         if self.collector is not None:
             self.collector.write(session)
@@ -254,6 +260,20 @@ def pytest_load_initial_conftests(early_config, args):
     # As if given first on the command line: the user's own -o still wins, as pytest has it.
     args[:0] = ["--basetemp", place["basetemp"]]
     early_config._override_ini = ("cache_dir=" + place["cache_dir"],) + tuple(getattr(early_config, "_override_ini", ()))
+
+
+def pytest_internalerror(excrepr, excinfo):
+    """pytest's own error (a conftest hook that raised, say), in one line on the real stderr for
+    the harness's message: a worker's terminal output, with pytest's traceback, goes nowhere."""
+    if not MODE:
+        return
+    where = excinfo.traceback[-1] if excinfo.traceback else None
+    line = "pytest stopped with an internal error: " + excinfo.exconly().strip()
+    if where is not None:
+        line += " (%s:%d, in %s)" % (where.path, where.lineno + 1, where.name)
+    stream = _stderr if MODE == "worker" else sys.stderr
+    stream.write(line + "\n")
+    stream.flush()
 
 
 def _without_xdist(config):

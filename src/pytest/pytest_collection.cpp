@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -35,8 +36,11 @@ std::string read_text(const std::string& path) {
   return s.str();
 }
 
-// What pytest said, without its blank lines and banners, bounded for one error message.
+// What pytest said, without its blank lines and banners, bounded for one error message. Of
+// an internal error, the plugin's one line says what and where, instead of pytest's traceback.
 std::string pytest_words(const std::string& log) {
+  if (const auto at = log.find("pytest stopped with an internal error: "); at != std::string::npos)
+    return log.substr(at, std::min<std::size_t>(log.find('\n', at) - at, 4000));
   std::string out;
   std::istringstream lines(log);
   for (std::string line; std::getline(lines, line);) {

@@ -245,3 +245,26 @@ TEST_CASE("pytest: a project's own -n and --maxfail in its addopts, the harness 
   CHECK(stopped == report["summary"]["skipped"].get<int>());
   CHECK(run_shell("pgrep -f '[x]dist'").exit_code == 1);  // no xdist worker was started
 }
+
+TEST_CASE("pytest: a conftest hook that raises is one error naming it, also when a worker collected for the plan") {
+  // pytest calls pytest_collection_finish even when a hook raised: a worker must not say it is
+  // ready then, or the run would start on a collection pytest gave up.
+  const std::string dir = fresh_output_dir("pytest-broken-hook");
+  fs::create_directories(dir + "/project/tests");
+  std::ofstream(dir + "/project/pytest.ini") << "[pytest]\n";
+  std::ofstream(dir + "/project/tests/conftest.py")
+      << "def pytest_collection_modifyitems(config, items):\n    raise RuntimeError('the hook is broken')\n";
+  std::ofstream(dir + "/project/tests/test_a.py") << "def test_a():\n    pass\n";
+  const std::string expected = "pytest stopped with an internal error: RuntimeError: the hook is broken (" + dir +
+                               "/project/tests/conftest.py:2, in pytest_collection_modifyitems)";
+  const std::string harness = std::string(TELLUS_HARNESS_EXE) + " run tests --python " + kPython + " --perf-store none";
+  const auto run = run_shell("cd " + dir + "/project && " + TELLUS_MPIEXEC + " -n 2 --oversubscribe " + harness +
+                             " --output-dir " + dir + "/out");
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.err, Catch::Contains(expected));
+  CHECK_THAT(run.err, !Catch::Contains("INTERNALERROR>"));
+  CHECK(!fs::exists(dir + "/out"));
+  const auto listed = run_shell("cd " + dir + "/project && " + harness + " --collect-only");
+  CHECK(listed.exit_code == 2);
+  CHECK_THAT(listed.err, Catch::EndsWith(expected + "\n"));
+}
