@@ -14,7 +14,11 @@ worker   Waits for its place (below), collects the same way, then runs the node 
                                        "manifest": FILE or "", "capture_bytes": N}}    first
                             {"run": NODEID}
            worker -> rank   {"ready": N}                   collected N items, waiting
-                            {"result": {...}}              one test, all its phases
+                            {"result": {...}}              one test, all its phases; with
+                                                           "stops_run" when it ended pytest's
+                                                           session (pytest.exit, KeyboardInterrupt):
+                                                           the tests queued after it come back
+                                                           skipped, without starting
                             {"teardown_error": TEXT}       a session fixture failed at the end
          End of input: the worker tears down what is left and exits; before its place, it
          exits at once (its rank had no use for it).
@@ -204,15 +208,21 @@ class Worker:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
         items = {item.nodeid: item for item in session.items}
+        stopped = None  # once a test ended the session: the tests still queued here do not start
         for line in self.input:
             nodeid = json.loads(line)["run"]
+            if stopped is not None:
+                self.send({"result": {"nodeid": nodeid, "outcome": "skipped", "phase": "setup", "longrepr": stopped}})
+                continue
             item = items.get(nodeid)
             if item is None:
                 self.send({"result": {"nodeid": nodeid, "outcome": "error", "phase": "setup",
                                       "longrepr": "this worker's pytest did not collect %s (of %d items): "
                                                   "collection differs between processes" % (nodeid, self.collected)}})
                 continue
-            self.send({"result": self.run(item)})
+            result = self.run(item)
+            stopped = result.get("stops_run")
+            self.send({"result": result})
         try:
             session._setupstate.teardown_exact(None)
         except BaseException as e:  # a session or module fixture's teardown
@@ -230,7 +240,11 @@ class Worker:
         inherited = None
         if ending.excinfo is not None:
             inherited = item.ihook.pytest_runtest_makereport(item=item, call=ending)
-        item.ihook.pytest_runtest_protocol(item=item, nextitem=_KeepParents(item))
+        ended = None
+        try:
+            item.ihook.pytest_runtest_protocol(item=item, nextitem=_KeepParents(item))
+        except (pytest.exit.Exception, KeyboardInterrupt) as e:  # pytest's ways to end a session
+            ended = e
         stop = time.time()
         result = {"nodeid": item.nodeid, "outcome": "passed", "phase": "call", "longrepr": "", "stages": {},
                   "keywords": sorted(item.keywords), "start": start, "stop": stop}
@@ -244,7 +258,27 @@ class Worker:
             text = "error in the teardown of fixtures set up for an earlier test:\n" + _bounded(str(inherited.longrepr))
             result.update(outcome="error", phase="setup",
                           longrepr=text + ("\n\n" + result["longrepr"] if result["longrepr"] else ""))
+        if ended is not None:
+            self._end_session(result, ended, item)
         return result
+
+    @staticmethod
+    def _end_session(result, ended, item):
+        """The test or one of its fixtures ended pytest's session (pytest.exit, KeyboardInterrupt),
+        in the phase after the last one reported: it ends there, and so does the run, as pytest
+        would end; what it had set up is torn down with the session."""
+        if isinstance(ended, pytest.exit.Exception):
+            words = "pytest.exit: %s" % (ended.msg,)
+        else:
+            words = type(ended).__name__ + (": %s" % ended if str(ended) else "")
+        stages = result["stages"]
+        phase = ("setup", "call", "teardown")[min(len(stages), 2)]
+        text = "%s\n\nThe run stops here: no further test starts on any rank." % words
+        took = result["stop"] - result["start"] - sum(stage["duration"] for stage in stages.values())
+        stages[phase] = {"duration": max(took, 0.0), "outcome": "failed", "longrepr": text,
+                         "crash": {"path": item.location[0], "lineno": item.location[1], "message": words}}
+        result.update(outcome="failed" if phase == "call" else "error", phase=phase, longrepr=text,
+                      stops_run="the run stopped: %s (in %s)" % (words, item.nodeid))
 
 
 @pytest.hookimpl(tryfirst=True)

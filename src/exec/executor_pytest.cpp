@@ -299,6 +299,7 @@ void Executor::finish_pytest(Running& r, const PytestOutcome& outcome, std::vect
   res.phase = outcome.phase;
   res.longrepr = outcome.longrepr;
   res.pytest_report_json = outcome.report_json;
+  res.stops_run = outcome.stops_run;
   res.setup_s += outcome.setup_s;
   res.call_s = outcome.call_s;
   res.teardown_s = outcome.teardown_s;

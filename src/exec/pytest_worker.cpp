@@ -164,6 +164,7 @@ PytestOutcome outcome_from(const nlohmann::json& r) {
     o.outcome = parse_outcome(r.at("outcome").get<std::string>());
     o.phase = r.at("phase").get<std::string>();
     o.longrepr = r.at("longrepr").get<std::string>();
+    o.stops_run = r.value("stops_run", "");
     if (r.contains("stages")) {
       const auto& stages = r.at("stages");
       auto duration = [&](const char* when) {

@@ -95,10 +95,11 @@ void ClaimCoordinator::finished(TestResult result) {
   if (result.index < 0 || result.index >= static_cast<int>(tests_.size()))
     throw std::runtime_error("a result for test " + std::to_string(result.index) + ", which the plan does not hold");
   const bool failed = result.outcome == Outcome::kFailed || result.outcome == Outcome::kError;
-  const bool again = failed && rerun_wanted(result);
+  const bool again = failed && result.stops_run.empty() && rerun_wanted(result);
   ++tries_[result.index];
   // A failure that is rerun counts towards --maxfail only if its last try fails too.
   pool_.record_finish(result.index, result.rank, failed && !again);
+  if (!result.stops_run.empty()) pool_.stop(result.stops_run);
   if (again) {
     pool_.requeue(result.index, std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                                          std::chrono::duration<double>(reruns_.delay_s)));

@@ -37,6 +37,7 @@ nlohmann::json result_fields(const TestResult& r) {
        {"exit_status", r.exit_status}, {"signal", r.signal}, {"peak_memory_mb", r.peak_memory_mb},
        {"leftover_processes", r.leftover_processes},
        {"workspace", r.workspace}, {"metrics", metrics}, {"attempt", r.attempt}, {"stopped_by_run", r.stopped_by_run}};
+  if (!r.stops_run.empty()) fields["stops_run"] = r.stops_run;
   if (r.ranks != 1 || !r.slots.empty()) {
     fields["ranks"] = r.ranks;
     fields["hosts"] = r.hosts;
@@ -103,6 +104,7 @@ void from_json(const nlohmann::json& j, TestResult& r) {
   r.workspace = j.value("workspace", "");
   r.attempt = int_field(j, "attempt", 1);
   r.stopped_by_run = j.value("stopped_by_run", false);
+  r.stops_run = j.value("stops_run", "");
   r.metrics_json = j.contains("metrics") ? j["metrics"].dump() : "{}";
   if (const auto it = j.find("pytest"); it != j.end() && it->is_object()) r.pytest_report_json = it->dump();
 }

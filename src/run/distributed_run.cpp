@@ -307,14 +307,14 @@ int run_distributed(MpiSession& mpi, const RunRequest& request, EarlyPytestWorke
       ranks_interrupted = ranks_interrupted || j.at("interrupted").get<bool>();
       for (const auto& w : j.at("warnings")) warnings.push_back(w.get<std::string>());
     }
-    if (pool->stopped_by_maxfail()) {
+    if (pool->stopped_by_maxfail() || !pool->stop_reason().empty()) {
       for (int index : pool->unclaimed()) {
         TestResult r;
         r.index = index;
         r.nodeid = plan.tests[index].spec.nodeid;
         r.outcome = Outcome::kSkipped;
         r.phase = "setup";
-        r.longrepr = maxfail_reason(plan);
+        r.longrepr = pool->stop_reason().empty() ? maxfail_reason(plan) : pool->stop_reason();
         r.attempt = plan.attempt();
         journal.append(r);
         finished.push_back(std::move(r));

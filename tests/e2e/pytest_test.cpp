@@ -268,3 +268,32 @@ TEST_CASE("pytest: a conftest hook that raises is one error naming it, also when
   CHECK(listed.exit_code == 2);
   CHECK_THAT(listed.err, Catch::EndsWith(expected + "\n"));
 }
+
+TEST_CASE("pytest: a test that calls pytest.exit stops the run on every rank, as it stops pytest") {
+  // Before, its worker died ("exited with status 2"), was replaced, and the run went on: a
+  // session fixture calling pytest.exit restarted a worker for every test.
+  const std::string dir = fresh_output_dir("pytest-exit");
+  fs::create_directories(dir + "/project/tests");
+  std::ofstream(dir + "/project/pytest.ini") << "[pytest]\n";
+  std::ofstream tests(dir + "/project/tests/test_stop.py");
+  tests << "import pytest\n\ndef test_000_exits():\n    pytest.exit('the archive server is gone')\n";
+  for (int i = 1; i < 120; ++i) tests << "\ndef test_" << 1000 + i << "():\n    pass\n";
+  tests.close();
+  const auto r = run_shell("cd " + dir + "/project && " + TELLUS_MPIEXEC + " -n 2 --oversubscribe " + TELLUS_HARNESS_EXE +
+                           " run tests --python " + kPython + " --perf-store none --output-dir " + dir + "/out");
+  CHECK(r.exit_code == 1);
+  const auto report = read_json(dir + "/out/report.json");
+  auto tests_run = tests_by_nodeid(report);
+  const auto& exited = tests_run.at("tests/test_stop.py::test_000_exits");
+  CHECK(exited["outcome"] == "failed");
+  CHECK_THAT(exited["call"]["longrepr"].get<std::string>(), Catch::StartsWith("pytest.exit: the archive server is gone"));
+  CHECK(report["summary"]["failed"] == 1);
+  CHECK(report["summary"]["error"] == 0);
+  CHECK(report["summary"]["skipped"].get<int>() > 0);
+  CHECK(report["summary"]["passed"].get<int>() + report["summary"]["skipped"].get<int>() == 119);
+  for (const auto& [nodeid, t] : tests_run)
+    if (t["outcome"] == "skipped")
+      CHECK_THAT(t["setup"]["longrepr"].get<std::string>(),
+                 Catch::Contains("the run stopped: pytest.exit: the archive server is gone (in tests/test_stop.py::test_000_exits)"));
+  CHECK(report["warnings"].empty());  // no worker died or was replaced
+}

@@ -53,6 +53,7 @@ struct PytestOutcome {
   std::string phase = "call";
   std::string longrepr;
   std::string report_json;  // TestResult::pytest_report_json
+  std::string stops_run;    // TestResult::stops_run
   double setup_s = 0, call_s = 0, teardown_s = 0;
 };
 

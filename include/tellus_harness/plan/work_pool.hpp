@@ -16,6 +16,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "tellus_harness/plan/allocation.hpp"
@@ -58,8 +59,15 @@ class WorkPool {
   bool may_get_more(int rank, bool reruns_possible) const;
   // Stops all further claims (interrupt).
   void stop() { stopped_ = true; }
+  // Stops all further claims for a reason the tests never claimed are skipped with (a test
+  // that called pytest.exit); the first reason stays.
+  void stop(const std::string& reason) {
+    if (!stopped_ && stop_reason_.empty()) stop_reason_ = reason;
+    stopped_ = true;
+  }
 
   bool stopped() const { return stopped_; }
+  const std::string& stop_reason() const { return stop_reason_; }
   bool stopped_by_maxfail() const { return maxfail_ > 0 && failures_ >= maxfail_; }
   int claimed() const { return claimed_; }
   int finished() const { return finished_; }
@@ -100,6 +108,7 @@ class WorkPool {
   bool allow_stealing_;
   int maxfail_;
   bool stopped_ = false;
+  std::string stop_reason_;
   int claimed_ = 0;
   int finished_ = 0;
   int failures_ = 0;

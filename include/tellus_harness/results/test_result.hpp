@@ -50,6 +50,9 @@ struct TestResult {
   // Ended by the run's own stop (an interrupt, a rank that could not journal), not by itself:
   // --resume runs it again.
   bool stopped_by_run = false;
+  // A pytest test that called pytest.exit or raised KeyboardInterrupt, pytest's ways to end a
+  // session: why the run stops (no further test starts on any rank). Empty for all others.
+  std::string stops_run;
   std::string metrics_json = "{}";  // {"metric": value} reported by the test
   // pytest tests: the worker's report, {"stages": {"setup": {...}, "call": ..., "teardown": ...},
   // "keywords": [...]} with pytest-json-report's fields per stage; empty for harness tests.

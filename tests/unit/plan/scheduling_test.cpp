@@ -76,6 +76,18 @@ TEST_CASE("maxfail stops every further claim at the N-th failure") {
   CHECK(pool.unclaimed() == std::vector<int>{2, 3, 5, 6, 7});
 }
 
+TEST_CASE("a stop with a reason (pytest.exit) ends every further claim, and the first reason stays") {
+  WorkPool pool({{0, 1}, {2, 3}}, std::vector<double>(4, 1.0), true, 0);
+  pool.claim(0, 1);
+  pool.record_finish(0, 0, true);
+  pool.stop("the run stopped: pytest.exit: gone (in t.py::test_a)");
+  pool.stop("the run stopped: KeyboardInterrupt (in t.py::test_b)");
+  CHECK(pool.claim(1, 2).empty());
+  CHECK(pool.stop_reason() == "the run stopped: pytest.exit: gone (in t.py::test_a)");
+  CHECK(!pool.stopped_by_maxfail());
+  CHECK(pool.unclaimed() == std::vector<int>{1, 2, 3});
+}
+
 TEST_CASE("claim_own never steals") {
   WorkPool pool({{0, 1, 2}, {}}, {1, 1, 1}, true, 0);
   CHECK(pool.claim_own(1, 2).empty());
