@@ -3,8 +3,8 @@
 TELLUS_PYTEST_MODE chooses what it does; without it the plugin does nothing.
 
 collect  After pytest's own collection and selection (-m, -k, the project's ini, conftest
-         hooks), writes the selected items and the collection errors as JSON to
-         TELLUS_PYTEST_MANIFEST. pytest runs with --collect-only. (A worker whose place names
+         hooks), writes the selected items, the collection errors and the modules that skipped
+         themselves as JSON to TELLUS_PYTEST_MANIFEST. pytest runs with --collect-only. (A worker whose place names
          a manifest writes it too, before it says it is ready: rank 0 plans from its first
          worker's collection instead of collecting twice.)
 worker   Waits for its place (below), collects the same way, then runs the node ids its rank
@@ -86,15 +86,25 @@ def _collect_error(report):
     return {"nodeid": report.nodeid, "longrepr": _bounded(str(report.longrepr))}
 
 
+def _collect_skip(report):
+    """A module that skipped itself (pytest.skip(allow_module_level=True), importorskip):
+    pytest counts it as one skipped test, with its reason."""
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    return {"nodeid": report.nodeid, "reason": reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason}
+
+
 class Collector:
     def __init__(self, manifest):
         self.manifest = manifest
         self.errors = []
+        self.skipped = []
         self.deselected = 0
 
     def pytest_collectreport(self, report):
         if report.failed:
             self.errors.append(_collect_error(report))
+        elif report.skipped:
+            self.skipped.append(_collect_skip(report))
 
     def pytest_deselected(self, items):
         self.deselected += len(items)
@@ -111,7 +121,7 @@ class Collector:
         # maxfail: the project's own -x or --maxfail N (its addopts), which the harness counts
         # over every rank; a worker's session would only count its own failures.
         manifest = {"rootdir": str(session.config.rootpath), "items": [_describe(i) for i in session.items],
-                    "errors": self.errors, "deselected": self.deselected,
+                    "errors": self.errors, "skipped": self.skipped, "deselected": self.deselected,
                     "maxfail": session.config.option.maxfail or 0}
         tmp = self.manifest + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:

@@ -167,6 +167,18 @@ PytestCollection parse_pytest_manifest(const std::string& text, const std::strin
                                               " (register the marker in the project's pytest.ini or pyproject.toml)");
       c.tests.push_back(std::move(t));
     }
+    // A module that skipped itself (importorskip, pytest.skip(allow_module_level=True)): one
+    // skipped entry with its reason, as pytest counts and names it.
+    for (const auto& skipped : j.value("skipped", nlohmann::json::array())) {
+      CollectedTest t;
+      t.spec.kind = "pytest";
+      t.spec.nodeid = t.spec.suite = t.spec.suite_file = skipped.at("nodeid").get<std::string>();
+      t.spec.name = t.spec.nodeid;
+      t.spec.params_json = "{}";
+      t.skip_reason = skipped.at("reason").get<std::string>();
+      if (t.skip_reason.empty()) t.skip_reason = "skipped at collection";
+      c.tests.push_back(std::move(t));
+    }
   } catch (const nlohmann::json::exception& e) {
     throw UserError(source, 0, std::string("not a collection written by tellus_harness_pytest: ") + e.what());
   }

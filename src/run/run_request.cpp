@@ -114,7 +114,7 @@ void add_pytest_tests(RunPlan& plan, Selection& selection, double default_timeou
   PytestCollection collected = collect ? collect(default_timeout_s)
                                        : collect_pytest_tests(plan.pytest, find_pytest_plugin_dir(this_executable()), default_timeout_s);
   for (auto& t : collected.tests) {
-    if (t.collect_error.empty()) t.skip_reason = profile_gate_reason(t.spec, plan.profile);
+    if (t.collect_error.empty() && t.skip_reason.empty()) t.skip_reason = profile_gate_reason(t.spec, plan.profile);
     selection.tests.push_back(std::move(t));
   }
   selection.deselected += collected.deselected;

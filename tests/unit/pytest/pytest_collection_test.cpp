@@ -39,10 +39,12 @@ TEST_CASE("pytest collection: the plugin's items become tests with pytest's node
        "markers": ["timeout"], "keywords": [], "timeout": 2.5},
       {"nodeid": "tests/test_a.py::test_bad", "path": "tests/test_a.py", "lineno": 30, "name": "test_bad",
        "markers": ["timeout"], "keywords": [], "timeout": "'soon'"}],
-    "errors": [{"nodeid": "tests/test_broken.py", "longrepr": "ImportError while importing test module"}]})";
+    "errors": [{"nodeid": "tests/test_broken.py", "longrepr": "ImportError while importing test module"}],
+    "skipped": [{"nodeid": "tests/test_hsm.py", "reason": "could not import 'hsm'"}], "maxfail": 5})";
   const auto c = parse_pytest_manifest(manifest, "m.json", 30);
-  REQUIRE(c.tests.size() == 4);
+  REQUIRE(c.tests.size() == 5);
   CHECK(c.deselected == 3);
+  CHECK(c.maxfail == 5);
   const TestSpec& x = c.tests[0].spec;
   CHECK(x.kind == "pytest");
   CHECK(x.nodeid == "tests/test_a.py::TestA::test_x[1-2]");
@@ -56,6 +58,9 @@ TEST_CASE("pytest collection: the plugin's items become tests with pytest's node
   CHECK(c.tests[3].spec.nodeid == "tests/test_broken.py");
   CHECK(c.tests[3].collect_error == "ImportError while importing test module");
   CHECK_FALSE(c.tests[3].runnable());
+  CHECK(c.tests[4].spec.nodeid == "tests/test_hsm.py");  // a module that skipped itself
+  CHECK(c.tests[4].skip_reason == "could not import 'hsm'");
+  CHECK_FALSE(c.tests[4].runnable());
 
   CHECK_THROWS_WITH(parse_pytest_manifest(R"({"rootdir": "/p", "deselected": 0, "items": [], "errors": [
       {"nodeid": "tests/t.py", "longrepr": "'slowish' not found in `markers` configuration option"}]})", "m.json", 30),
