@@ -95,6 +95,7 @@ TEST_CASE("pytest processes: the plugin's directory first on PYTHONPATH, the mod
   CHECK_THROWS_WITH(check_pytest_args({"-n4"}), Catch::Contains("leave out pytest-xdist's options"));
   CHECK_THROWS_WITH(check_pytest_args({"--maxfail=3"}), Catch::Contains("use the harness's own --maxfail N"));
   CHECK_THROWS_WITH(check_pytest_args({"--lf"}), Catch::Contains("pytest's cache is not shared"));
+  CHECK_THROWS_WITH(check_pytest_args({"--basetemp=/tmp/t"}), Catch::Contains("a --basetemp of its own"));
   // Short options together, as pytest reads them: -x hidden among others is still -x.
   CHECK_THROWS_WITH(check_pytest_args({"-vx"}), Catch::Contains("--pytest-args -vx: use the harness's own -x"));
   CHECK_THROWS_WITH(check_pytest_args({"-xvs"}), Catch::Contains("--pytest-args -xvs: use the harness's own -x"));
