@@ -301,8 +301,11 @@ def pytest_load_initial_conftests(early_config, args):
     for name, value in place["env"].items():
         os.environ[name] = value
     CAPTURE_BYTES = int(place["capture_bytes"])
-    # As if given first on the command line: the user's own -o still wins, as pytest has it.
-    args[:0] = ["--basetemp", place["basetemp"]]
+    # The worker's own --basetemp last, after the project's addopts: pytest empties it when a
+    # session starts, so workers must never share one. (The command line's is refused.)
+    end = args.index("--") if "--" in args else len(args)
+    args[end:end] = ["--basetemp", place["basetemp"]]
+    # The cache directory as if given first on the command line: the user's own -o still wins.
     early_config._override_ini = ("cache_dir=" + place["cache_dir"],) + tuple(getattr(early_config, "_override_ini", ()))
 
 

@@ -226,10 +226,13 @@ TEST_CASE("pytest: a project's own -n and --maxfail in its addopts, the harness 
   // collects nothing; its --maxfail would count one worker's failures only.
   const std::string dir = fresh_output_dir("pytest-own-addopts");
   fs::create_directories(dir + "/project/tests");
-  std::ofstream(dir + "/project/pytest.ini") << "[pytest]\naddopts = -n 2 --maxfail=1 -p no:cacheprovider\n";
+  // A --basetemp there would be shared by every worker, each emptying it as its session starts.
+  std::ofstream(dir + "/project/pytest.ini") << "[pytest]\naddopts = -n 2 --maxfail=1 -p no:cacheprovider --basetemp "
+                                             << dir << "/shared-basetemp\n";
   std::ofstream tests(dir + "/project/tests/test_many.py");
-  tests << "def test_000_fails():\n    assert False, 'the first failure'\n";
-  for (int i = 1; i < 200; ++i) tests << "def test_" << 1000 + i << "():\n    pass\n";
+  tests << "import os\n\ndef test_000_fails():\n    assert False, 'the first failure'\n";
+  for (int i = 1; i < 200; ++i)
+    tests << "def test_" << 1000 + i << "(tmp_path):\n    assert str(tmp_path).startswith(os.environ['TELLUS_TEST_WORKSPACE'])\n";
   tests.close();
   const auto r = run_shell("cd " + dir + "/project && " + TELLUS_MPIEXEC + " -n 2 --oversubscribe " + TELLUS_HARNESS_EXE +
                            " run tests --python " + kPython + " --perf-store none --output-dir " + dir + "/out");
@@ -237,8 +240,9 @@ TEST_CASE("pytest: a project's own -n and --maxfail in its addopts, the harness 
   const auto report = read_json(dir + "/out/report.json");
   CHECK(report["harness"]["maxfail"] == 1);
   CHECK(report["summary"]["failed"] == 1);
-  CHECK(report["summary"]["passed"].get<int>() > 0);
+  CHECK(report["summary"]["passed"].get<int>() > 0);  // each with a tmp_path in its worker's workspace
   CHECK(report["summary"]["skipped"].get<int>() > 0);  // never started: the run stopped at its failure
+  CHECK(!fs::exists(dir + "/shared-basetemp"));
   int stopped = 0;
   for (const auto& t : report["tests"])
     if (t["outcome"] == "skipped" && t["setup"]["longrepr"].get<std::string>().find("maxfail") != std::string::npos) ++stopped;
