@@ -53,8 +53,8 @@ void print_terminal_summary(const RunOutcome& outcome, std::FILE* out) {
   const auto& attempts = outcome.plan.attempts;
   const int ranks = attempts.empty() ? outcome.plan.ranks : attempts.back().ranks;
   const std::string attempt = attempts.size() > 1 ? ", attempt " + std::to_string(attempts.back().number) : "";
-  std::fprintf(out, "%s%d error in %.2fs (profile %s, %d ranks%s)\n", counts.c_str(), s.error, outcome.duration_s,
-               outcome.plan.profile.name.c_str(), ranks, attempt.c_str());
+  std::fprintf(out, "%s%d error in %.2fs (profile %s, %d rank%s%s)\n", counts.c_str(), s.error, outcome.duration_s,
+               outcome.plan.profile.name.c_str(), ranks, ranks == 1 ? "" : "s", attempt.c_str());
   if (outcome.interrupted) std::fprintf(out, "!!! run interrupted: unfinished tests are reported as errors !!!\n");
   for (const auto& w : outcome.warnings) std::fprintf(out, "warning: %s\n", w.c_str());
   std::fprintf(out, "JSON report:  %s\nJUnit report: %s\nHTML report:  %s\n", outcome.plan.json_report_path.c_str(),
