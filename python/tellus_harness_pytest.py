@@ -4,9 +4,9 @@ TELLUS_PYTEST_MODE chooses what it does; without it the plugin does nothing.
 
 collect  After pytest's own collection and selection (-m, -k, the project's ini, conftest
          hooks), writes the selected items, the collection errors and the modules that skipped
-         themselves as JSON to TELLUS_PYTEST_MANIFEST. pytest runs with --collect-only. (A worker whose place names
-         a manifest writes it too, before it says it is ready: rank 0 plans from its first
-         worker's collection instead of collecting twice.)
+         themselves as JSON to TELLUS_PYTEST_MANIFEST. pytest runs with --collect-only. (A
+         worker whose place names a manifest writes it too, before it says it is ready: rank 0
+         plans from its first worker's collection instead of collecting twice.)
 worker   Waits for its place (below), collects the same way, then runs the node ids its rank
          sends on the channel (the socket at fd TELLUS_PYTEST_CHANNEL_FD), one at a time, and
          sends back each test's reports. One JSON object a line each way:

@@ -50,11 +50,11 @@ void check_pytest_args(const std::vector<std::string>& extra) {
       {"--sw", "select with -m, -k or node ids: pytest's cache is not shared by the ranks"},
       {"--stepwise", "select with -m, -k or node ids: pytest's cache is not shared by the ranks"},
       {"--pdb", "no worker has a terminal: run the test under plain pytest to debug it"},
+      {"--trace", "no worker has a terminal: run the test under plain pytest to debug it"},
       // pytest empties its --basetemp when a session starts: shared, one worker would remove
       // the files of another's running test.
       {"--basetemp", "each pytest worker has a --basetemp of its own in its workspace, so that tmp_path never "
                      "collides; --keep-workspaces keeps them all"},
-      {"--trace", "no worker has a terminal: run the test under plain pytest to debug it"},
   };
   auto check = [&](const std::string& arg, const std::string& name) {
     for (const auto& r : refused)

@@ -130,6 +130,16 @@ double marker_timeout(const nlohmann::json& item, double default_timeout_s, std:
   return default_timeout_s;
 }
 
+// What pytest reports about a file rather than a test (it failed to import, it skipped
+// itself): an entry of the plan named by the file's node id, as pytest's --junitxml names it.
+CollectedTest collector_entry(const std::string& nodeid) {
+  CollectedTest t;
+  t.spec.kind = "pytest";
+  t.spec.nodeid = t.spec.suite = t.spec.suite_file = t.spec.name = nodeid;
+  t.spec.params_json = "{}";
+  return t;
+}
+
 }  // namespace
 
 PytestCollection parse_pytest_manifest(const std::string& text, const std::string& source, double default_timeout_s) {
@@ -154,11 +164,7 @@ PytestCollection parse_pytest_manifest(const std::string& text, const std::strin
       c.tests.push_back(std::move(t));
     }
     for (const auto& error : j.at("errors")) {
-      CollectedTest t;
-      t.spec.kind = "pytest";
-      t.spec.nodeid = t.spec.suite = t.spec.suite_file = error.at("nodeid").get<std::string>();
-      t.spec.name = t.spec.nodeid;
-      t.spec.params_json = "{}";
+      CollectedTest t = collector_entry(error.at("nodeid").get<std::string>());
       t.collect_error = error.at("longrepr").get<std::string>();
       if (t.collect_error.empty()) t.collect_error = "collection failed";
       // --strict-markers: the project's configuration is at fault, not one file.
@@ -170,11 +176,7 @@ PytestCollection parse_pytest_manifest(const std::string& text, const std::strin
     // A module that skipped itself (importorskip, pytest.skip(allow_module_level=True)): one
     // skipped entry with its reason, as pytest counts and names it.
     for (const auto& skipped : j.value("skipped", nlohmann::json::array())) {
-      CollectedTest t;
-      t.spec.kind = "pytest";
-      t.spec.nodeid = t.spec.suite = t.spec.suite_file = skipped.at("nodeid").get<std::string>();
-      t.spec.name = t.spec.nodeid;
-      t.spec.params_json = "{}";
+      CollectedTest t = collector_entry(skipped.at("nodeid").get<std::string>());
       t.skip_reason = skipped.at("reason").get<std::string>();
       if (t.skip_reason.empty()) t.skip_reason = "skipped at collection";
       c.tests.push_back(std::move(t));

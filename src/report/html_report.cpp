@@ -56,8 +56,9 @@ void summary(std::ostringstream& h, const RunOutcome& o) {
   const Summary s = summarize(o);
   const std::string created = utc_text(o.plan.created_unix, "%Y-%m-%d %H:%M:%S UTC");
   h << "<h1>tellus-harness report</h1><p class=small>" << created << " · profile " << esc(o.plan.profile.name)
-    << " (timeout × " << num(o.plan.profile.timeout_multiplier) << ") · " << o.plan.ranks << (o.plan.ranks == 1 ? " rank · " : " ranks · ")
-    << num(o.duration_s, "%.1f") << " s · exit code " << exit_code_for(o) << (o.interrupted ? " · interrupted" : "")
+    << " (timeout × " << num(o.plan.profile.timeout_multiplier) << ") · " << o.plan.ranks
+    << (o.plan.ranks == 1 ? " rank · " : " ranks · ") << num(o.duration_s, "%.1f") << " s · exit code "
+    << exit_code_for(o) << (o.interrupted ? " · interrupted" : "")
     << "</p><div class=cards>";
   for (auto [label, n] : {std::pair{"passed", s.passed}, {"failed", s.failed}, {"error", s.error}, {"skipped", s.skipped},
                           {"xfailed", s.xfailed}, {"xpassed", s.xpassed}, {"quarantined", s.quarantined}})
