@@ -323,6 +323,19 @@ def pytest_internalerror(excrepr, excinfo):
     stream.flush()
 
 
+# pytest-timeout's hooks (2.1 and later), for when it is installed: a test's timeout is the
+# harness's, times the profile's multiplier, and past it the harness ends the worker and what
+# it started. pytest-timeout's own timer would end the test at 1x, in the worker.
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_timeout_set_timer(item, settings):
+    return True if MODE == "worker" else None
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_timeout_cancel_timer(item):
+    return True if MODE == "worker" else None
+
+
 def _without_xdist(config):
     """A project's own -n or --dist (pytest-xdist, often in its addopts) would make each worker
     an xdist controller that collects nothing and starts workers of its own: the harness spreads
