@@ -71,6 +71,17 @@ def _timeout_of(item):
         return repr(value)  # the harness says what is wrong with it
 
 
+def _project_timeout(config):
+    """pytest-timeout's timeout for tests without a marker (its ini `timeout`, PYTEST_TIMEOUT or
+    its own --timeout), where it is installed: the project's default, before the harness's."""
+    plugin = config.pluginmanager.get_plugin("timeout")
+    try:
+        timeout = plugin.get_env_settings(config).timeout
+    except Exception:  # not installed, or not pytest-timeout
+        return None
+    return timeout if timeout and timeout > 0 else None
+
+
 def _describe(item):
     path, lineno, _ = item.location
     markers = []
@@ -122,7 +133,8 @@ class Collector:
         # over every rank; a worker's session would only count its own failures.
         manifest = {"rootdir": str(session.config.rootpath), "items": [_describe(i) for i in session.items],
                     "errors": self.errors, "skipped": self.skipped, "deselected": self.deselected,
-                    "maxfail": session.config.option.maxfail or 0}
+                    "maxfail": session.config.option.maxfail or 0,
+                    "default_timeout": _project_timeout(session.config)}
         tmp = self.manifest + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(manifest, f)

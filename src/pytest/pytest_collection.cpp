@@ -149,6 +149,10 @@ PytestCollection parse_pytest_manifest(const std::string& text, const std::strin
     c.rootdir = j.at("rootdir").get<std::string>();
     c.deselected = j.at("deselected").get<std::size_t>();
     c.maxfail = j.value("maxfail", 0);
+    // The project's own default (pytest-timeout's ini `timeout`) comes before the harness's.
+    std::string unused;
+    const double item_default = marker_timeout({{"timeout", j.value("default_timeout", nlohmann::json())}},
+                                               default_timeout_s, unused);
     for (const auto& item : j.at("items")) {
       CollectedTest t;
       TestSpec& s = t.spec;
@@ -158,7 +162,7 @@ PytestCollection parse_pytest_manifest(const std::string& text, const std::strin
       s.line = item.at("lineno").get<int>() + 1;  // pytest counts from 0
       s.name = item.at("name").get<std::string>();
       s.markers = item.at("markers").get<std::vector<std::string>>();
-      s.timeout_s = marker_timeout(item, default_timeout_s, t.collect_error);
+      s.timeout_s = marker_timeout(item, item_default, t.collect_error);
       if (!t.collect_error.empty()) t.collect_error = s.nodeid + ": " + t.collect_error;
       s.params_json = nlohmann::json{{"keywords", item.at("keywords")}}.dump();
       c.tests.push_back(std::move(t));

@@ -302,25 +302,29 @@ TEST_CASE("pytest: a test that calls pytest.exit stops the run on every rank, as
   CHECK(report["warnings"].empty());  // no worker died or was replaced
 }
 
-TEST_CASE("pytest: with pytest-timeout installed, a test's timeout is still the harness's, times the profile's multiplier") {
+TEST_CASE("pytest: with pytest-timeout installed, a test's timeout is still the harness's, times the profile's multiplier, its ini default the project's") {
   // pytest-timeout would end a test at its marker's limit, in the worker, whatever the profile
   // says: on a slow file system (multiplier 3) a test of 1.5 s under timeout(1) must pass.
   REQUIRE(run_shell(kPython + " -c 'import pytest_timeout'").exit_code == 0);  // python3-pytest-timeout
   const std::string dir = fresh_output_dir("pytest-timeout-plugin");
   fs::create_directories(dir + "/project/tests");
-  std::ofstream(dir + "/project/pytest.ini") << "[pytest]\n";
+  // pytest-timeout's ini `timeout` is the project's default for tests without a marker: 2 s,
+  // times 3, where the command line's --timeout 1 would give 3 s.
+  std::ofstream(dir + "/project/pytest.ini") << "[pytest]\ntimeout = 2\n";
   std::ofstream(dir + "/project/tests/test_slow.py")
       << "import time\n\nimport pytest\n\n@pytest.mark.timeout(1)\ndef test_within_the_multiplied_limit():\n"
-         "    time.sleep(1.5)\n\n@pytest.mark.timeout(1)\ndef test_past_it():\n    time.sleep(60)\n";
+         "    time.sleep(1.5)\n\n@pytest.mark.timeout(1)\ndef test_past_it():\n    time.sleep(60)\n\n"
+         "def test_within_the_projects_default():\n    time.sleep(3.5)\n";
   std::ofstream(dir + "/slow_fs.yaml") << "name: slow_fs\ntimeout_multiplier: 3.0\nmax_concurrent_operations: 2\n"
                                           "network_simulation: false\nlarge_file_tests: true\nstorage_backends: [file]\n"
                                           "resource_limits:\n  memory_mb: 512\n  disk_mb: 1024\n";
   const auto r = run_shell("cd " + dir + "/project && " + TELLUS_MPIEXEC + " -n 2 --oversubscribe " + TELLUS_HARNESS_EXE +
                            " run tests --python " + kPython + " --perf-store none --env-config " + dir + "/slow_fs.yaml" +
-                           " --output-dir " + dir + "/out");
+                           " --timeout 1 --output-dir " + dir + "/out");
   CHECK(r.exit_code == 1);
   auto tests = tests_by_nodeid(read_json(dir + "/out/report.json"));
   CHECK(tests.at("tests/test_slow.py::test_within_the_multiplied_limit")["outcome"] == "passed");
+  CHECK(tests.at("tests/test_slow.py::test_within_the_projects_default")["outcome"] == "passed");
   const auto& past = tests.at("tests/test_slow.py::test_past_it");
   CHECK(past["outcome"] == "failed");
   CHECK_THAT(past["call"]["longrepr"].get<std::string>(), Catch::Contains("timeout 1 s × multiplier 3 = 3 s effective limit"));

@@ -23,6 +23,7 @@ struct PytestCollection {
 };
 
 // Runs `python -m pytest --collect-only` with the plugin. Tests without a timeout marker get
+// the project's pytest-timeout default (its ini `timeout`) if it has one, else
 // `default_timeout_s`. Throws UserError for what pytest refuses (its usage errors, markers
 // --strict-markers does not know, an interpreter without pytest), with pytest's own words.
 PytestCollection collect_pytest_tests(const PytestInvocation& invocation, const std::string& plugin_dir,

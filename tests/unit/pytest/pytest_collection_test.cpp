@@ -62,6 +62,15 @@ TEST_CASE("pytest collection: the plugin's items become tests with pytest's node
   CHECK(c.tests[4].skip_reason == "could not import 'hsm'");
   CHECK_FALSE(c.tests[4].runnable());
 
+  // The project's pytest-timeout default (its ini `timeout`) before the harness's; a marker first.
+  const auto with_default = parse_pytest_manifest(R"({"rootdir": "/p", "deselected": 0, "default_timeout": 600, "errors": [],
+      "items": [{"nodeid": "t.py::test_a", "path": "t.py", "lineno": 1, "name": "test_a", "markers": [], "keywords": [],
+                 "timeout": null},
+                {"nodeid": "t.py::test_b", "path": "t.py", "lineno": 5, "name": "test_b", "markers": ["timeout"],
+                 "keywords": [], "timeout": 2}]})", "m.json", 30);
+  CHECK(with_default.tests[0].spec.timeout_s == 600);
+  CHECK(with_default.tests[1].spec.timeout_s == 2);
+
   CHECK_THROWS_WITH(parse_pytest_manifest(R"({"rootdir": "/p", "deselected": 0, "items": [], "errors": [
       {"nodeid": "tests/t.py", "longrepr": "'slowish' not found in `markers` configuration option"}]})", "m.json", 30),
                     Catch::Contains("register the marker"));
