@@ -150,9 +150,10 @@ PytestCollection parse_pytest_manifest(const std::string& text, const std::strin
     c.deselected = j.at("deselected").get<std::size_t>();
     c.maxfail = j.value("maxfail", 0);
     // The project's own default (pytest-timeout's ini `timeout`) comes before the harness's.
-    std::string unused;
+    // pytest-timeout has read it as a number; one past the harness's bound is not used.
+    std::string out_of_bounds;
     const double item_default = marker_timeout({{"timeout", j.value("default_timeout", nlohmann::json())}},
-                                               default_timeout_s, unused);
+                                               default_timeout_s, out_of_bounds);
     for (const auto& item : j.at("items")) {
       CollectedTest t;
       TestSpec& s = t.spec;
