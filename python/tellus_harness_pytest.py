@@ -60,6 +60,11 @@ def _bounded(text, limit=None):
             data[-half:].decode("utf-8", "replace"))
 
 
+def _after(prefix, text):
+    """text without the prefix pytest puts before a reason ("Skipped: ", "reason: ")."""
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
 def _timeout_of(item):
     marker = item.get_closest_marker("timeout")
     if marker is None:
@@ -101,7 +106,7 @@ def _collect_skip(report):
     """A module that skipped itself (pytest.skip(allow_module_level=True), importorskip):
     pytest counts it as one skipped test, with its reason."""
     reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-    return {"nodeid": report.nodeid, "reason": reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason}
+    return {"nodeid": report.nodeid, "reason": _after("Skipped: ", reason)}
 
 
 class Collector:
@@ -169,11 +174,9 @@ def _stage(report):
 
 def _reason(report, category):
     if category in ("xfailed", "xpassed"):
-        reason = getattr(report, "wasxfail", "")
-        return reason[len("reason: "):] if reason.startswith("reason: ") else reason
+        return _after("reason: ", getattr(report, "wasxfail", ""))
     if category == "skipped" and isinstance(report.longrepr, tuple):
-        reason = report.longrepr[2]
-        return reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason
+        return _after("Skipped: ", report.longrepr[2])
     if report.longrepr is None:
         return ""
     # The crash's one line first, as pytest's short summary shows it, then the whole report.

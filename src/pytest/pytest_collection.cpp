@@ -119,12 +119,15 @@ Finished run_collection(const std::vector<std::string>& argv, const std::vector<
   return f;
 }
 
+bool usable_timeout(const nlohmann::json& seconds) {
+  return seconds.is_number() && std::isfinite(seconds.get<double>()) && seconds.get<double>() > 0 &&
+         seconds.get<double>() <= kMaxTimeoutSeconds;
+}
+
 double marker_timeout(const nlohmann::json& item, double default_timeout_s, std::string& problem) {
   const auto it = item.find("timeout");
   if (it == item.end() || it->is_null()) return default_timeout_s;
-  if (it->is_number() && std::isfinite(it->get<double>()) && it->get<double>() > 0 &&
-      it->get<double>() <= kMaxTimeoutSeconds)
-    return it->get<double>();
+  if (usable_timeout(*it)) return it->get<double>();
   problem = "@pytest.mark.timeout needs a number of seconds greater than 0 and at most 2592000, got " +
             (it->is_string() ? it->get<std::string>() : it->dump());
   return default_timeout_s;
@@ -151,9 +154,8 @@ PytestCollection parse_pytest_manifest(const std::string& text, const std::strin
     c.maxfail = j.value("maxfail", 0);
     // The project's own default (pytest-timeout's ini `timeout`) comes before the harness's.
     // pytest-timeout has read it as a number; one past the harness's bound is not used.
-    std::string out_of_bounds;
-    const double item_default = marker_timeout({{"timeout", j.value("default_timeout", nlohmann::json())}},
-                                               default_timeout_s, out_of_bounds);
+    const auto project_default = j.value("default_timeout", nlohmann::json());
+    const double item_default = usable_timeout(project_default) ? project_default.get<double>() : default_timeout_s;
     for (const auto& item : j.at("items")) {
       CollectedTest t;
       TestSpec& s = t.spec;

@@ -167,8 +167,7 @@ TEST_CASE("a disk that fills during the run: one clear line, no MPI abort, finis
 // never in the directory a run starts from: a project (or a test that wrote there) holding a
 // file named like one of them changes nothing the harness loads.
 TEST_CASE("files named like the harness's libraries in the directory it starts from are not loaded") {
-  const std::string dir = "/tmp/tellus-e2e/files-named-like-libraries";
-  fs::remove_all(dir);
+  const std::string dir = fresh_output_dir("files-named-like-libraries");
   fs::create_directories(dir);
   REQUIRE(run_shell("cd " + dir + " && for lib in $(ldd " TELLUS_HARNESS_EXE " | awk '$1 !~ \"/\" { print $1 }'); do "
                     "echo 'not a library' > \"$lib\"; done && test -e libstdc++.so.6").exit_code == 0);
